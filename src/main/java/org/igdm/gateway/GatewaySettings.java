@@ -1,0 +1,100 @@
+package org.igdm.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.camel.spi.PropertiesComponent;
+import org.igdm.gateway.graph.AccessToken;
+
+/**
+ * The settings the Java side of the gateway needs, read once at startup from Camel's properties (the
+ * top-level application.properties, overridden by environment variables and system properties).
+ * A missing or malformed setting stops the startup with a message that says what to set.
+ */
+public record GatewaySettings(
+        String graphUrl,
+        String apiVersion,
+        String userId,
+        AccessToken accessToken,
+        int maxAttempts,
+        Duration retryInitialDelay,
+        Duration retryMaxDelay,
+        String sentSink,
+        String failedSink) {
+
+    public static GatewaySettings from(PropertiesComponent properties) {
+        Reader reader = new Reader(properties);
+        String graphUrl = reader.required("ig.graph-url", "the Graph API base URL, https://graph.facebook.com");
+        String apiVersion = reader.required("ig.api-version", "the Graph API version, e.g. v25.0");
+        String userId = reader.required("ig.user-id", "the id of the Instagram account that sends");
+        String token = reader.required("ig.access-token", "the account's access token (permission instagram_manage_messages)");
+        int maxAttempts = reader.positiveInt("gateway.retry.max-attempts");
+        long initialDelay = reader.positiveInt("gateway.retry.initial-delay-ms");
+        long maxDelay = reader.positiveInt("gateway.retry.max-delay-ms");
+        String sentSink = reader.required("gateway.sink.sent", "a Camel endpoint URI for sent records");
+        String failedSink = reader.required("gateway.sink.failed", "a Camel endpoint URI for failed records");
+        if (graphUrl != null && !graphUrl.startsWith("http://") && !graphUrl.startsWith("https://")) {
+            reader.problems.add("ig.graph-url must start with https:// (or http:// for a local stub), got '" + graphUrl + "'");
+        }
+        reader.failIfAnyProblem();
+        return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink);
+    }
+
+    /** The Send API endpoint for camel-http; the token is not in it (it travels in the form body). */
+    public String messagesUrl() {
+        return graphUrl + "/" + apiVersion + "/" + userId + "/messages";
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** Collects every problem first, so that one start tells the operator everything to fix. */
+    private static final class Reader {
+        private final PropertiesComponent properties;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(PropertiesComponent properties) {
+            this.properties = properties;
+        }
+
+        String required(String key, String what) {
+            Optional<String> value = properties.resolveProperty(key).map(String::strip).filter(v -> !v.isEmpty());
+            if (value.isEmpty()) {
+                problems.add(key + " is not set: set it to " + what + " in application.properties, or set the environment variable "
+                        + envName(key) + " or the system property -D" + key);
+                return null;
+            }
+            return value.get();
+        }
+
+        int positiveInt(String key) {
+            String value = required(key, "a whole number of at least 1");
+            if (value == null) {
+                return 1;
+            }
+            try {
+                int number = Integer.parseInt(value);
+                if (number >= 1) {
+                    return number;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            problems.add(key + " must be a whole number of at least 1, got '" + value + "'");
+            return 1;
+        }
+
+        void failIfAnyProblem() {
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("The gateway cannot start:\n  - " + String.join("\n  - ", problems));
+            }
+        }
+
+        private static String envName(String key) {
+            return key.toUpperCase().replace('.', '_').replace('-', '_');
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package org.igdm.gateway.delivery;
+
+/** Names of the exchange properties and headers that the sources and the delivery core share. */
+public final class DeliveryKeys {
+
+    /** Property: the validated {@link org.igdm.gateway.request.SendRequest}. */
+    public static final String REQUEST = "igRequest";
+    /** Property: where the request came from, {@code file:<name>#<row>}, {@code http} or {@code jms}; set by each source. */
+    public static final String SOURCE = "igSource";
+    /** Property: how many times the Graph API was called for this request. */
+    public static final String ATTEMPTS = "igAttempts";
+    /** Property: the {@link org.igdm.gateway.graph.GraphSendResult} of the successful call. */
+    public static final String RESULT = "igResult";
+    /** Header on the outcome: {@code sent} or {@code failed}. */
+    public static final String OUTCOME = "IgOutcome";
+    /** Header on a failed outcome: its {@link FailureCategory}. */
+    public static final String FAILURE_CATEGORY = "IgFailureCategory";
+
+    private DeliveryKeys() {
+    }
+}

@@ -1,0 +1,76 @@
+package org.igdm.gateway.delivery;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.igdm.gateway.request.Violation;
+
+/**
+ * The one line each request ends as, in the sent or the failed sink (and the answer to HTTP and JMS callers).
+ * Field names are the external contract of DESIGN.md.
+ */
+public sealed interface OutcomeRecord {
+
+    @JsonProperty("status")
+    String status();
+
+    String source();
+
+    String recipientId();
+
+    String idempotencyKey();
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"status", "source", "recipient_id", "idempotency_key", "message_id", "attempts", "sent_at", "rate_limit"})
+    record Sent(
+            @JsonProperty("source") String source,
+            @JsonProperty("recipient_id") String recipientId,
+            @JsonProperty("idempotency_key") String idempotencyKey,
+            @JsonProperty("message_id") String messageId,
+            @JsonProperty("attempts") int attempts,
+            @JsonProperty("sent_at") String sentAt,
+            @JsonProperty("rate_limit") JsonNode rateLimit) implements OutcomeRecord {
+
+        @Override
+        public String status() {
+            return "sent";
+        }
+    }
+
+    /**
+     * A request that was not sent. It keeps the request's {@code message} and {@code tag} so that it can be
+     * replayed, and {@code input} (the start of what arrived) when the input could not be read as a request.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"status", "source", "recipient_id", "idempotency_key", "message", "tag", "attempts", "failed_at", "error", "input"})
+    record Failed(
+            @JsonProperty("source") String source,
+            @JsonProperty("recipient_id") String recipientId,
+            @JsonProperty("idempotency_key") String idempotencyKey,
+            @JsonProperty("message") String message,
+            @JsonProperty("tag") String tag,
+            @JsonProperty("attempts") int attempts,
+            @JsonProperty("failed_at") String failedAt,
+            @JsonProperty("error") Error error,
+            @JsonProperty("input") String input) implements OutcomeRecord {
+
+        @Override
+        public String status() {
+            return "failed";
+        }
+    }
+
+    /** {@code error} of a failed record; {@code violations} lists every broken rule of an invalid request. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Error(
+            @JsonProperty("category") FailureCategory category,
+            @JsonProperty("message") String message,
+            @JsonProperty("code") Integer code,
+            @JsonProperty("subcode") Integer subcode,
+            @JsonProperty("fbtrace_id") String fbtraceId,
+            @JsonProperty("http_status") Integer httpStatus,
+            @JsonProperty("violations") List<Violation> violations) {
+    }
+}

@@ -1,0 +1,101 @@
+package org.igdm.gateway.delivery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.igdm.gateway.Json;
+import org.igdm.gateway.graph.GraphApiException;
+import org.igdm.gateway.graph.GraphError;
+import org.igdm.gateway.graph.GraphErrorClassifier;
+import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.request.InvalidRequestException;
+import org.igdm.gateway.request.SendRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the end of a delivery into its {@link OutcomeRecord}: the JSON line becomes the body (for the sink and
+ * for the caller) and the {@link DeliveryKeys#OUTCOME} headers say which it is.
+ */
+public final class OutcomeRecorder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
+    /** How much of an unreadable input the failed record keeps, so an operator can see what arrived. */
+    private static final int INPUT_EXCERPT = 2000;
+
+    private OutcomeRecorder() {
+    }
+
+    public static void sent(Exchange exchange) {
+        SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
+        GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
+        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), request.recipientId(), request.idempotencyKey(),
+                result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported());
+        LOG.debug("sent {} to {} as {}", sent.source(), sent.recipientId(), sent.messageId());
+        write(exchange, sent);
+    }
+
+    /** Records the failure that the delivery route caught, under the given category. */
+    public static void failed(Exchange exchange, FailureCategory category) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
+        OutcomeRecord.Error error = error(category, caught, attempts(exchange));
+        String input = request == null ? excerpt(exchange.getMessage().getBody(String.class)) : null;
+        OutcomeRecord.Failed failed = new OutcomeRecord.Failed(source(exchange),
+                request == null ? null : request.recipientId(),
+                request == null ? null : request.idempotencyKey(),
+                request == null ? null : request.message(),
+                request == null ? null : request.tag(),
+                attempts(exchange), Instant.now().toString(), error, input);
+        if (caught instanceof GraphApiException graph && GraphErrorClassifier.tokenInvalid(graph.error())) {
+            LOG.error("ALARM: Meta refused the access token (code 190): every later send will fail too. "
+                    + "Renew ig.access-token and restart. Meta said: {}", graph.error().message());
+        }
+        LOG.info("failed [{}] {} to {}: {}", category.label(), failed.source(), failed.recipientId(), error.message());
+        write(exchange, failed);
+    }
+
+    private static OutcomeRecord.Error error(FailureCategory category, Exception caught, int attempts) {
+        if (caught instanceof InvalidRequestException invalid) {
+            return new OutcomeRecord.Error(category, invalid.getMessage(), null, null, null, null, invalid.violations());
+        }
+        if (caught instanceof GraphApiException graph) {
+            GraphError meta = graph.error();
+            String message = category == FailureCategory.EXHAUSTED
+                    ? "gave up after " + attempts + " attempts; the last: " + graph.getMessage()
+                    : graph.getMessage();
+            return new OutcomeRecord.Error(category, message, meta == null ? null : meta.code(),
+                    meta == null ? null : meta.subcode(), meta == null ? null : meta.fbtraceId(),
+                    graph.httpStatus() == 0 ? null : graph.httpStatus(), null);
+        }
+        return new OutcomeRecord.Error(category, caught == null ? category.label() : caught.getMessage(),
+                null, null, null, null, null);
+    }
+
+    public static String source(Exchange exchange) {
+        return exchange.getProperty(DeliveryKeys.SOURCE, "direct", String.class);
+    }
+
+    private static int attempts(Exchange exchange) {
+        return exchange.getProperty(DeliveryKeys.ATTEMPTS, 0, Integer.class);
+    }
+
+    private static String excerpt(String input) {
+        if (input == null) {
+            return null;
+        }
+        return input.length() <= INPUT_EXCERPT ? input : input.substring(0, INPUT_EXCERPT) + "…";
+    }
+
+    private static void write(Exchange exchange, OutcomeRecord record) {
+        try {
+            exchange.getMessage().setBody(Json.MAPPER.writeValueAsString(record));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an outcome record always serializes", e);
+        }
+        exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, record.status());
+        if (record instanceof OutcomeRecord.Failed failed) {
+            exchange.getMessage().setHeader(DeliveryKeys.FAILURE_CATEGORY, failed.error().category().label());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.igdm.gateway.graph;
+
+/**
+ * The sending account's token. It is kept in this wrapper so that no log line, record or exception can
+ * print it by accident: {@link #toString()} hides it, and only the form encoding reads it.
+ */
+public final class AccessToken {
+
+    private final String value;
+
+    public AccessToken(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("the access token is empty");
+        }
+        this.value = value.strip();
+    }
+
+    String reveal() {
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "AccessToken[hidden]";
+    }
+}

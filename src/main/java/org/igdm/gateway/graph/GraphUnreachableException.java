@@ -1,0 +1,16 @@
+package org.igdm.gateway.graph;
+
+/** The call did not get an answer from Meta (connection refused, timeout, reset): retried like a 5xx. */
+public class GraphUnreachableException extends TransientGraphException {
+
+    public GraphUnreachableException(Throwable cause) {
+        super(0, new GraphError("Graph API unreachable: " + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                null, null, null, null, true), RateLimitUsage.NONE);
+        initCause(cause);
+    }
+
+    @Override
+    public String getMessage() {
+        return error().message();
+    }
+}

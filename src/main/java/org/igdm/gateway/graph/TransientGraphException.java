@@ -1,0 +1,14 @@
+package org.igdm.gateway.graph;
+
+/** Meta could not take the message now; the same call may succeed later. */
+public class TransientGraphException extends GraphApiException {
+
+    public TransientGraphException(int httpStatus, GraphError error, RateLimitUsage usage) {
+        super(httpStatus, error, usage);
+    }
+
+    @Override
+    public ErrorClass errorClass() {
+        return ErrorClass.TRANSIENT;
+    }
+}

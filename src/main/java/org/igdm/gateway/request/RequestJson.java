@@ -1,0 +1,50 @@
+package org.igdm.gateway.request;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import org.igdm.gateway.Json;
+
+/** Reads a canonical request from JSON text (an HTTP body, a JMS message, a JSON file element). */
+public final class RequestJson {
+
+    private RequestJson() {
+    }
+
+    /** Parses and validates; a body that is not one JSON object is as invalid as a bad field. */
+    public static SendRequest parse(String json) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidRequestException("body", "the request is empty; expected a JSON object with recipient_id and message");
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("body", "the request is not valid JSON: " + describe(e));
+        }
+        return fromNode(node);
+    }
+
+    /** Maps and validates one JSON value that should be a canonical request. */
+    public static SendRequest fromNode(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidRequestException("body", "expected a JSON object with recipient_id and message, got "
+                    + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase()));
+        }
+        try {
+            return RequestValidator.validate(Json.MAPPER.treeToValue(node, SendRequest.class));
+        } catch (MismatchedInputException e) {
+            String field = e.getPath().isEmpty() ? "body" : e.getPath().get(0).getFieldName();
+            throw new InvalidRequestException(field, field + " must be a JSON string");
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("body", "the request cannot be read: " + describe(e));
+        }
+    }
+
+    private static String describe(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        return e.getOriginalMessage() + where;
+    }
+}

@@ -1,0 +1,274 @@
+package org.igdm.gateway.delivery;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.igdm.gateway.support.GraphStub.error;
+import static org.igdm.gateway.support.GraphStub.form;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.igdm.gateway.request.SendRequest;
+import org.igdm.gateway.support.GraphStub;
+import org.igdm.gateway.support.RunningGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The delivery core in the running application: what Meta receives, and what each outcome leaves in the sinks. */
+class DeliveryRouteTest {
+
+    @TempDir
+    static Path home;
+    static GraphStub meta;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        meta = new GraphStub();
+        Map<String, String> settings = RunningGateway.defaults(home, meta.url());
+        settings.put("gateway.retry.max-attempts", "3");
+        gateway = RunningGateway.start(home, settings);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+        meta.close();
+    }
+
+    @BeforeEach
+    void freshSinks() throws Exception {
+        meta.reset();
+        deleteRecursively(home.resolve("outbox"));
+    }
+
+    private Exchange deliver(Object request) {
+        return gateway.producer().request(DeliveryRoutes.DELIVER, exchange -> exchange.getMessage().setBody(request));
+    }
+
+    @Test
+    void sendsTheExactFormBodyMetaExpects() {
+        Exchange done = deliver("{\"recipient_id\":\"1234567890\",\"message\":\"Hello, world\"}");
+
+        assertThat(meta.sends()).hasSize(1);
+        LoggedRequest call = meta.sends().get(0);
+        assertThat(call.getBodyAsString()).isEqualTo(
+                "recipient=%7B%22id%22%3A%221234567890%22%7D"
+                        + "&message=%7B%22text%22%3A%22Hello%2C+world%22%7D"
+                        + "&messaging_type=RESPONSE"
+                        + "&access_token=" + RunningGateway.TOKEN);
+        assertThat(call.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded");
+        assertThat(call.getUrl()).isEqualTo(GraphStub.PATH).doesNotContain(RunningGateway.TOKEN);
+
+        assertThat(done.getMessage().getHeader(DeliveryKeys.OUTCOME)).isEqualTo("sent");
+        JsonNode sent = gateway.sent().get(0);
+        assertThat(sent.path("status").asText()).isEqualTo("sent");
+        assertThat(sent.path("recipient_id").asText()).isEqualTo("1234567890");
+        assertThat(sent.path("message_id").asText()).startsWith("mid.");
+        assertThat(sent.path("attempts").asInt()).isEqualTo(1);
+        assertThat(sent.path("sent_at").asText()).isNotEmpty();
+        assertThat(sent.path("rate_limit").path("app").path("call_count").asInt()).isEqualTo(28);
+        assertThat(sent.path("rate_limit").path("business_use_case").path("1234").get(0).path("type").asText())
+                .isEqualTo("instagram");
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "plain ASCII text",
+        "emoji 😀👍🏽 and ünïcödé",
+        "she said \"hi\" and 'bye'",
+        "line one\nline two\r\nline three\ttabbed",
+        "a & b = c % d + e",
+        "%26%3D already-encoded looking text +++",
+        "backslash \\ and slash / and json {\"x\":1}"
+    })
+    void tricky_text_arrives_intact(String text) throws Exception {
+        deliver(new SendRequest("42", text, null, null));
+
+        LoggedRequest call = meta.sends().get(0);
+        Map<String, String> fields = form(call);
+        assertThat(fields.keySet()).containsExactly("recipient", "message", "messaging_type", "access_token");
+        assertThat(fields.get("recipient")).isEqualTo("{\"id\":\"42\"}");
+        JsonNode message = org.igdm.gateway.Json.MAPPER.readTree(fields.get("message"));
+        assertThat(message.size()).isEqualTo(1);
+        assertThat(message.path("text").asText()).isEqualTo(text);
+        assertThat(fields.get("messaging_type")).isEqualTo("RESPONSE");
+        // nothing in the raw body is left unencoded that would split or end a field
+        assertThat(call.getBodyAsString().split("&")).hasSize(4);
+    }
+
+    @Test
+    void humanAgentTagSendsMessageTag() {
+        deliver("{\"recipient_id\":\"42\",\"message\":\"An agent here\",\"tag\":\"HUMAN_AGENT\"}");
+
+        assertThat(meta.sends().get(0).getBodyAsString()).isEqualTo(
+                "recipient=%7B%22id%22%3A%2242%22%7D&message=%7B%22text%22%3A%22An+agent+here%22%7D"
+                        + "&messaging_type=MESSAGE_TAG&tag=HUMAN_AGENT&access_token=" + RunningGateway.TOKEN);
+    }
+
+    @Test
+    void aTransientErrorThenSuccessIsOneSentRecordWithTwoAttempts() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(500, 2, null, "Service temporarily unavailable"))
+                .willSetStateTo("recovered"));
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("flaky")
+                .whenScenarioStateIs("recovered").willReturn(GraphStub.success()));
+
+        deliver("{\"recipient_id\":\"42\",\"message\":\"retry me\",\"idempotency_key\":\"k-1\"}");
+
+        assertThat(meta.sends()).hasSize(2);
+        assertThat(gateway.failed()).isEmpty();
+        assertThat(gateway.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.path("attempts").asInt()).isEqualTo(2);
+            assertThat(sent.path("idempotency_key").asText()).isEqualTo("k-1");
+        });
+    }
+
+    @Test
+    void networkFailuresAreRetriedUntilTheAttemptsRunOut() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(
+                aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+
+        Exchange done = deliver("{\"recipient_id\":\"42\",\"message\":\"nobody home\"}");
+
+        assertThat(meta.sends()).hasSize(3);
+        assertThat(done.getMessage().getHeader(DeliveryKeys.FAILURE_CATEGORY)).isEqualTo("exhausted");
+        JsonNode failed = gateway.failed().get(0);
+        assertThat(failed.path("error").path("category").asText()).isEqualTo("exhausted");
+        assertThat(failed.path("error").path("message").asText()).contains("gave up after 3 attempts", "unreachable");
+        assertThat(failed.path("attempts").asInt()).isEqualTo(3);
+        assertThat(failed.path("message").asText()).isEqualTo("nobody home");
+        assertThat(gateway.sent()).isEmpty();
+    }
+
+    @Test
+    void fiveHundredsWithoutAnEnvelopeAreRetriedUntilExhausted() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withStatus(503).withBody("<html>down</html>")));
+
+        deliver("{\"recipient_id\":\"42\",\"message\":\"outage\"}");
+
+        assertThat(meta.sends()).hasSize(3);
+        JsonNode failed = gateway.failed().get(0);
+        assertThat(failed.path("error").path("category").asText()).isEqualTo("exhausted");
+        assertThat(failed.path("error").path("http_status").asInt()).isEqualTo(503);
+    }
+
+    @Test
+    void rateLimitAnswersAreRetried() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("throttled")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(400, 613, 2534040, "Calls to this api have exceeded the rate limit."))
+                .willSetStateTo("open"));
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("throttled")
+                .whenScenarioStateIs("open").willReturn(GraphStub.success()));
+
+        deliver("{\"recipient_id\":\"42\",\"message\":\"slow down\"}");
+
+        assertThat(meta.sends()).hasSize(2);
+        assertThat(gateway.sent()).singleElement().satisfies(sent -> assertThat(sent.path("attempts").asInt()).isEqualTo(2));
+    }
+
+    @Test
+    void aPermanentRefusalGoesStraightToTheFailedSink() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH))
+                .willReturn(error(400, 10, 2534022, "This message is sent outside of allowed window.")));
+
+        Exchange done = deliver("{\"recipient_id\":\"42\",\"message\":\"too late\",\"idempotency_key\":\"late-1\"}");
+
+        assertThat(meta.sends()).hasSize(1);
+        assertThat(done.getMessage().getHeader(DeliveryKeys.OUTCOME)).isEqualTo("failed");
+        JsonNode failed = gateway.failed().get(0);
+        assertThat(failed.path("source").asText()).isEqualTo("direct");
+        assertThat(failed.path("recipient_id").asText()).isEqualTo("42");
+        assertThat(failed.path("idempotency_key").asText()).isEqualTo("late-1");
+        assertThat(failed.path("attempts").asInt()).isEqualTo(1);
+        assertThat(failed.path("failed_at").asText()).isNotEmpty();
+        JsonNode error = failed.path("error");
+        assertThat(error.path("category").asText()).isEqualTo("rejected");
+        assertThat(error.path("code").asInt()).isEqualTo(10);
+        assertThat(error.path("subcode").asInt()).isEqualTo(2534022);
+        assertThat(error.path("fbtrace_id").asText()).isEqualTo("AbCdEfGh123");
+        assertThat(error.path("http_status").asInt()).isEqualTo(400);
+        assertThat(error.path("message").asText()).contains("outside of allowed window");
+        assertThat(gateway.sent()).isEmpty();
+    }
+
+    @Test
+    void anInvalidTokenIsRejectedAndRaisesAnAlarm() throws Exception {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH))
+                .willReturn(error(400, 190, 463, "Error validating access token: Session has expired.")));
+
+        deliver("{\"recipient_id\":\"42\",\"message\":\"hello\"}");
+
+        assertThat(meta.sends()).hasSize(1);
+        assertThat(gateway.failed().get(0).path("error").path("code").asInt()).isEqualTo(190);
+        assertThat(Files.readString(Path.of("target/test-logs/gateway.log")))
+                .contains("ALARM: Meta refused the access token (code 190)");
+    }
+
+    @Test
+    void invalidRequestsAreRecordedWithTheirReasonAndNeverSent() {
+        deliver("{\"recipient_id\":\"abc\",\"message\":\"" + "é".repeat(600) + "\",\"tag\":\"CONFIRMED_EVENT_UPDATE\"}");
+        deliver("{\"message\":\"\"}");
+        deliver("not json at all");
+
+        assertThat(meta.sends()).isEmpty();
+        assertThat(gateway.sent()).isEmpty();
+        var failed = gateway.failed();
+        assertThat(failed).hasSize(3).allSatisfy(record -> {
+            assertThat(record.path("error").path("category").asText()).isEqualTo("invalid");
+            assertThat(record.path("attempts").asInt()).isZero();
+        });
+        assertThat(failed.get(0).path("error").path("message").asText()).contains(
+                "recipient_id must be 1-64 digits, got 'abc'",
+                "message is 1200 bytes in UTF-8; the limit is 1000",
+                "tag must be HUMAN_AGENT or left out, got 'CONFIRMED_EVENT_UPDATE'");
+        assertThat(failed.get(0).path("error").path("violations")).hasSize(3);
+        assertThat(failed.get(1).path("error").path("message").asText())
+                .contains("recipient_id is required", "message is required");
+        assertThat(failed.get(2).path("error").path("message").asText()).contains("not valid JSON");
+        assertThat(failed.get(2).path("input").asText()).isEqualTo("not json at all");
+    }
+
+    @Test
+    void theTokenAppearsNowhereButTheFormBody() throws Exception {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(error(500, 1, null, "An unknown error occurred")));
+        deliver("{\"recipient_id\":\"42\",\"message\":\"one\"}");
+        meta.reset();
+        deliver("{\"recipient_id\":\"42\",\"message\":\"two\"}");
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(error(403, 200, null, "Permissions error")));
+        deliver("{\"recipient_id\":\"42\",\"message\":\"three\"}");
+
+        for (JsonNode record : gateway.sent()) {
+            assertThat(record.toString()).doesNotContain(RunningGateway.TOKEN);
+        }
+        for (JsonNode record : gateway.failed()) {
+            assertThat(record.toString()).doesNotContain(RunningGateway.TOKEN);
+        }
+        assertThat(gateway.sent()).hasSize(1);
+        assertThat(gateway.failed()).hasSize(2);
+        assertThat(Files.readString(Path.of("target/test-logs/gateway.log"))).doesNotContain(RunningGateway.TOKEN);
+    }
+
+    static void deleteRecursively(Path path) throws Exception {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.igdm.gateway.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GraphResponsesTest {
+
+    @Test
+    void successGivesTheMessageId() {
+        GraphSendResult result = GraphResponses.interpret(200, "{\"recipient_id\":\"42\",\"message_id\":\"mid.abc\"}", RateLimitUsage.NONE);
+        assertThat(result.messageId()).isEqualTo("mid.abc");
+        assertThat(result.recipientId()).isEqualTo("42");
+    }
+
+    @Test
+    void theErrorEnvelopeIsReadIntoTheException() {
+        String body = "{\"error\":{\"message\":\"This message is sent outside of allowed window.\",\"type\":\"IGApiException\","
+                + "\"code\":10,\"error_subcode\":2534022,\"fbtrace_id\":\"Ax1\"}}";
+        assertThatThrownBy(() -> GraphResponses.interpret(400, body, RateLimitUsage.NONE))
+                .isInstanceOfSatisfying(RejectedByGraphException.class, e -> {
+                    assertThat(e.error().code()).isEqualTo(10);
+                    assertThat(e.error().subcode()).isEqualTo(2534022);
+                    assertThat(e.error().fbtraceId()).isEqualTo("Ax1");
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                    assertThat(e.getMessage()).isEqualTo(
+                            "Graph API code 10/2534022 (HTTP 400): This message is sent outside of allowed window.");
+                });
+    }
+
+    @Test
+    void rateLimitsAndTransientErrorsAreTransient() {
+        assertThatThrownBy(() -> GraphResponses.interpret(400, "{\"error\":{\"code\":80002,\"message\":\"too many\"}}", RateLimitUsage.NONE))
+                .isInstanceOf(RateLimitedException.class).isInstanceOf(TransientGraphException.class);
+        assertThatThrownBy(() -> GraphResponses.interpret(502, "<html>Bad gateway</html>", RateLimitUsage.NONE))
+                .isExactlyInstanceOf(TransientGraphException.class)
+                .hasMessage("Graph API answered HTTP 502 without an error envelope");
+    }
+
+    @Test
+    void aSuccessWithoutMessageIdIsNotRecordedAsSent() {
+        assertThatThrownBy(() -> GraphResponses.interpret(200, "{}", RateLimitUsage.NONE))
+                .isInstanceOf(RejectedByGraphException.class).hasMessageContaining("no message_id");
+    }
+
+    @Test
+    void usageHeadersAreReadAsReported() {
+        RateLimitUsage usage = RateLimitUsage.fromHeaders("{\"call_count\":28,\"total_time\":25,\"total_cputime\":91}",
+                "{\"1234\":[{\"type\":\"instagram\",\"call_count\":97,\"total_cputime\":3,\"total_time\":4,"
+                        + "\"estimated_time_to_regain_access\":7}]}");
+        assertThat(usage.maxPercent()).isEqualTo(97);
+        assertThat(usage.regainAccess()).isEqualTo(Duration.ofMinutes(7));
+        assertThat(usage.reported().path("app").path("total_cputime").asInt()).isEqualTo(91);
+        assertThat(usage.reported().path("business_use_case").path("1234").get(0).path("call_count").asInt()).isEqualTo(97);
+    }
+
+    @Test
+    void missingOrGarbledUsageHeadersAreLeftOut() {
+        assertThat(RateLimitUsage.fromHeaders(null, null)).isEqualTo(RateLimitUsage.NONE);
+        RateLimitUsage usage = RateLimitUsage.fromHeaders("not json", "{\"1\":[{\"call_count\":5}]}");
+        assertThat(usage.reported().has("app")).isFalse();
+        assertThat(usage.maxPercent()).isEqualTo(5);
+    }
+}

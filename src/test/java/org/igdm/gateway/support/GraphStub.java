@@ -1,0 +1,86 @@
+package org.igdm.gateway.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** WireMock standing in for Meta's Send API on 127.0.0.1, with the answers Meta gives. */
+public final class GraphStub implements AutoCloseable {
+
+    public static final String PATH = "/v25.0/" + RunningGateway.USER_ID + "/messages";
+
+    private final WireMockServer server;
+
+    public GraphStub() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(20));
+        server.start();
+        answerSuccess();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public WireMockServer server() {
+        return server;
+    }
+
+    public void reset() {
+        server.resetAll();
+        answerSuccess();
+    }
+
+    /** Every send succeeds with a fresh message id and usage headers, as Meta answers. */
+    public void answerSuccess() {
+        server.stubFor(post(urlPathEqualTo(PATH)).willReturn(success()));
+    }
+
+    public static ResponseDefinitionBuilder success() {
+        return aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("X-App-Usage", "{\"call_count\":28,\"total_time\":25,\"total_cputime\":25}")
+                .withHeader("X-Business-Use-Case-Usage",
+                        "{\"1234\":[{\"type\":\"instagram\",\"call_count\":12,\"total_cputime\":3,\"total_time\":4,\"estimated_time_to_regain_access\":0}]}")
+                .withBody("{\"message_id\":\"mid.{{randomValue length=16 type='ALPHANUMERIC'}}\"}")
+                .withTransformers("response-template");
+    }
+
+    /** Meta's error envelope with the given status and codes. */
+    public static ResponseDefinitionBuilder error(int status, int code, Integer subcode, String message) {
+        String sub = subcode == null ? "" : ",\"error_subcode\":" + subcode;
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":{\"message\":\"" + message + "\",\"type\":\"IGApiException\",\"code\":" + code + sub
+                        + ",\"fbtrace_id\":\"AbCdEfGh123\"}}");
+    }
+
+    public List<LoggedRequest> sends() {
+        return server.findAll(postRequestedFor(urlPathEqualTo(PATH)));
+    }
+
+    /** The form body of a request, decoded into its fields in the order they came. */
+    public static Map<String, String> form(LoggedRequest request) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : request.getBodyAsString().split("&")) {
+            int eq = pair.indexOf('=');
+            fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return fields;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,110 @@
+package org.igdm.gateway.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+import org.igdm.gateway.Application;
+import org.igdm.gateway.Json;
+
+/**
+ * The real gateway, started in this JVM as {@code java -jar} would start it (same Main, same
+ * application.properties, same YAML routes), with its folders in a fresh temporary directory and Meta
+ * replaced by a stub on loopback.
+ */
+public final class RunningGateway implements AutoCloseable {
+
+    public static final String TOKEN = "test-token-7fbe2c1e9a4d4c0b8e1f";
+    public static final String USER_ID = "17841400000000001";
+
+    private final Main main;
+    private final Path home;
+
+    private RunningGateway(Main main, Path home) {
+        this.main = main;
+        this.home = home;
+    }
+
+    /** Settings every test gateway shares: fast retries, folders under {@code home}, Meta at {@code graphUrl}. */
+    public static Map<String, String> defaults(Path home, String graphUrl) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("ig.graph-url", graphUrl);
+        settings.put("ig.user-id", USER_ID);
+        settings.put("ig.access-token", TOKEN);
+        settings.put("gateway.outbox", home.resolve("outbox").toString());
+        settings.put("gateway.inbox", home.resolve("inbox").toString());
+        settings.put("gateway.data", home.resolve("data").toString());
+        settings.put("gateway.retry.initial-delay-ms", "10");
+        settings.put("gateway.retry.max-delay-ms", "50");
+        return settings;
+    }
+
+    public static RunningGateway start(Path home, Map<String, String> settings) throws Exception {
+        Main main = new Main(Application.class);
+        settings.forEach(main::addOverrideProperty);
+        main.start();
+        return new RunningGateway(main, home);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public ProducerTemplate producer() {
+        return context().createProducerTemplate();
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public List<JsonNode> sent() {
+        return records("sent");
+    }
+
+    public List<JsonNode> failed() {
+        return records("failed");
+    }
+
+    /** Waits until the two sinks together hold {@code count} records. */
+    public void awaitOutcomes(int count) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> sent().size() + failed().size() >= count);
+    }
+
+    private List<JsonNode> records(String sink) {
+        Path folder = home.resolve("outbox").resolve(sink);
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        List<JsonNode> records = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if (!line.isBlank()) {
+                        records.add(Json.MAPPER.readTree(line));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return records;
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+}
