@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +50,18 @@ public final class RunningGateway implements AutoCloseable {
         settings.put("gateway.data", home.resolve("data").toString());
         settings.put("gateway.retry.initial-delay-ms", "10");
         settings.put("gateway.retry.max-delay-ms", "50");
+        settings.put("gateway.jms.port", String.valueOf(freePort()));
+        settings.put("gateway.http.port", String.valueOf(freePort()));
         return settings;
+    }
+
+    /** A port nobody listens on now, so that test gateways never collide with each other or a running one. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static RunningGateway start(Path home, Map<String, String> settings) throws Exception {
