@@ -2,6 +2,9 @@ package org.igdm.gateway;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
+import java.nio.file.Path;
+import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.idempotency.IdempotencyStore;
 
 /**
  * The gateway's beans, bound before any route is built. Settings are checked here, so a misconfigured
@@ -10,8 +13,13 @@ import org.apache.camel.CamelConfiguration;
 public class GatewayConfiguration implements CamelConfiguration {
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         GatewaySettings settings = GatewaySettings.from(context.getPropertiesComponent());
         context.getRegistry().bind("gatewaySettings", settings);
+        // opened before the broker, so that it closes after the broker (Camel stops services in reverse)
+        IdempotencyStore idempotency = new IdempotencyStore(Path.of(settings.dataDir(), "idempotency.mv.db"));
+        context.addService(idempotency, true, true);
+        context.getRegistry().bind("idempotencyStore", idempotency);
+        BrokerWiring.wire(context, settings);
     }
 }

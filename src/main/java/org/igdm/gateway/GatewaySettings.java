@@ -3,7 +3,6 @@ package org.igdm.gateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.graph.AccessToken;
 
@@ -21,7 +20,10 @@ public record GatewaySettings(
         Duration retryInitialDelay,
         Duration retryMaxDelay,
         String sentSink,
-        String failedSink) {
+        String failedSink,
+        String dataDir,
+        String brokerUrl,
+        int jmsPort) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -34,12 +36,15 @@ public record GatewaySettings(
         long maxDelay = reader.positiveInt("gateway.retry.max-delay-ms");
         String sentSink = reader.required("gateway.sink.sent", "a Camel endpoint URI for sent records");
         String failedSink = reader.required("gateway.sink.failed", "a Camel endpoint URI for failed records");
+        String dataDir = reader.required("gateway.data", "a folder for the broker journal and the idempotency store");
+        String brokerUrl = reader.optional("gateway.jms.broker-url");
+        int jmsPort = reader.positiveInt("gateway.jms.port");
         if (graphUrl != null && !graphUrl.startsWith("http://") && !graphUrl.startsWith("https://")) {
             reader.problems.add("ig.graph-url must start with https:// (or http:// for a local stub), got '" + graphUrl + "'");
         }
         reader.failIfAnyProblem();
         return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink);
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort);
     }
 
     /** The Send API endpoint for camel-http; the token is not in it (it travels in the form body). */
@@ -61,13 +66,18 @@ public record GatewaySettings(
         }
 
         String required(String key, String what) {
-            Optional<String> value = properties.resolveProperty(key).map(String::strip).filter(v -> !v.isEmpty());
-            if (value.isEmpty()) {
+            String value = optional(key);
+            if (value == null) {
                 problems.add(key + " is not set: set it to " + what + " in application.properties, or set the environment variable "
                         + envName(key) + " or the system property -D" + key);
                 return null;
             }
-            return value.get();
+            return value;
+        }
+
+        /** The value, or null when the key is absent or blank (the setting is then off). */
+        String optional(String key) {
+            return properties.resolveProperty(key).map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
         }
 
         int positiveInt(String key) {

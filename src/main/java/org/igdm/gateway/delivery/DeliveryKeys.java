@@ -7,11 +7,16 @@ public final class DeliveryKeys {
     public static final String REQUEST = "igRequest";
     /** Property: where the request came from, {@code file:<name>#<row>}, {@code http} or {@code jms}; set by each source. */
     public static final String SOURCE = "igSource";
+    /** Property: the key a source derives for a request that brings none (a JMS message id, say). */
+    public static final String DEFAULT_KEY = "igDefaultKey";
     /** Property: how many times the Graph API was called for this request. */
     public static final String ATTEMPTS = "igAttempts";
     /** Property: the {@link org.igdm.gateway.graph.GraphSendResult} of the successful call. */
     public static final String RESULT = "igResult";
-    /** Header on the outcome: {@code sent} or {@code failed}. */
+    /**
+     * Header on the outcome: {@code sent}, {@code failed}, or {@code duplicate} when the key was sent before:
+     * the body is then that first sent record (the duplicate record went to the failed sink).
+     */
     public static final String OUTCOME = "IgOutcome";
     /** Header on a failed outcome: its {@link FailureCategory}. */
     public static final String FAILURE_CATEGORY = "IgFailureCategory";

@@ -9,6 +9,7 @@ import org.igdm.gateway.GatewaySettings;
 import org.igdm.gateway.graph.GraphCallRoute;
 import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
+import org.igdm.gateway.idempotency.IdempotencyStore;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.RequestJson;
 import org.igdm.gateway.request.RequestValidator;
@@ -25,6 +26,8 @@ public class DeliveryRoutes extends RouteBuilder {
 
     @BeanInject
     private GatewaySettings settings;
+    @BeanInject
+    private IdempotencyStore idempotency;
 
     @Override
     public void configure() {
@@ -58,9 +61,17 @@ public class DeliveryRoutes extends RouteBuilder {
 
         from(DELIVER).routeId("deliver")
                 .process(DeliveryRoutes::acceptRequest)
-                .to(GraphCallRoute.URI)
-                .process(OutcomeRecorder::sent)
-                .to(ExchangePattern.InOnly, settings.sentSink());
+                .choice()
+                    .when(this::alreadySent)
+                        .process(exchange -> OutcomeRecorder.duplicate(exchange, firstOutcome(exchange)))
+                        .to(ExchangePattern.InOnly, settings.failedSink())
+                        .process(this::answerWithFirstOutcome)
+                    .otherwise()
+                        .to(GraphCallRoute.URI)
+                        .process(OutcomeRecorder::sent)
+                        .process(this::rememberSent)
+                        .to(ExchangePattern.InOnly, settings.sentSink())
+                .end();
     }
 
     /** The request as a validated {@link SendRequest}, whatever form the source handed it in. */
@@ -69,6 +80,33 @@ public class DeliveryRoutes extends RouteBuilder {
         SendRequest request = body instanceof SendRequest given
                 ? RequestValidator.validate(given)
                 : RequestJson.parse(exchange.getMessage().getBody(String.class));
+        String derivedKey = exchange.getProperty(DeliveryKeys.DEFAULT_KEY, String.class);
+        if (request.idempotencyKey() == null && derivedKey != null) {
+            request = request.withIdempotencyKey(derivedKey);
+        }
         exchange.setProperty(DeliveryKeys.REQUEST, request);
+    }
+
+    private boolean alreadySent(Exchange exchange) {
+        return firstOutcome(exchange) != null;
+    }
+
+    private String firstOutcome(Exchange exchange) {
+        String key = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class).idempotencyKey();
+        return key == null ? null : idempotency.firstOutcome(key).orElse(null);
+    }
+
+    /** Committed before the sent record is written and the source acknowledged: see {@link IdempotencyStore}. */
+    private void rememberSent(Exchange exchange) {
+        String key = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class).idempotencyKey();
+        if (key != null) {
+            idempotency.recordSent(key, exchange.getMessage().getBody(String.class));
+        }
+    }
+
+    /** A caller that repeats a key gets the first outcome, as if its first call had been answered now. */
+    private void answerWithFirstOutcome(Exchange exchange) {
+        exchange.getMessage().setBody(firstOutcome(exchange));
+        exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, "duplicate");
     }
 }

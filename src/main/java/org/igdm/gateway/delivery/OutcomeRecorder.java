@@ -1,6 +1,7 @@
 package org.igdm.gateway.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.Json;
@@ -38,8 +39,29 @@ public final class OutcomeRecorder {
     /** Records the failure that the delivery route caught, under the given category. */
     public static void failed(Exchange exchange, FailureCategory category) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        failed(exchange, error(category, caught, attempts(exchange)));
+        if (caught instanceof GraphApiException graph && GraphErrorClassifier.tokenInvalid(graph.error())) {
+            LOG.error("ALARM: Meta refused the access token (code 190): every later send will fail too. "
+                    + "Renew ig.access-token and restart. Meta said: {}", graph.error().message());
+        }
+    }
+
+    /** Records a request whose key was sent before: not sent again. */
+    public static void duplicate(Exchange exchange, String firstSentRecord) {
+        String first = "an earlier request with this idempotency_key was sent";
+        try {
+            JsonNode sent = Json.MAPPER.readTree(firstSentRecord);
+            first += " as " + sent.path("message_id").asText() + " at " + sent.path("sent_at").asText()
+                    + " (from " + sent.path("source").asText() + ")";
+        } catch (JsonProcessingException unreadable) {
+            // the first record is stored by this class and always readable; the sentence stays short if not
+        }
+        failed(exchange, new OutcomeRecord.Error(FailureCategory.DUPLICATE, first + "; not sent again",
+                null, null, null, null, null));
+    }
+
+    private static void failed(Exchange exchange, OutcomeRecord.Error error) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
-        OutcomeRecord.Error error = error(category, caught, attempts(exchange));
         String input = request == null ? excerpt(exchange.getMessage().getBody(String.class)) : null;
         OutcomeRecord.Failed failed = new OutcomeRecord.Failed(source(exchange),
                 request == null ? null : request.recipientId(),
@@ -47,11 +69,7 @@ public final class OutcomeRecorder {
                 request == null ? null : request.message(),
                 request == null ? null : request.tag(),
                 attempts(exchange), Instant.now().toString(), error, input);
-        if (caught instanceof GraphApiException graph && GraphErrorClassifier.tokenInvalid(graph.error())) {
-            LOG.error("ALARM: Meta refused the access token (code 190): every later send will fail too. "
-                    + "Renew ig.access-token and restart. Meta said: {}", graph.error().message());
-        }
-        LOG.info("failed [{}] {} to {}: {}", category.label(), failed.source(), failed.recipientId(), error.message());
+        LOG.info("failed [{}] {} to {}: {}", error.category().label(), failed.source(), failed.recipientId(), error.message());
         write(exchange, failed);
     }
 

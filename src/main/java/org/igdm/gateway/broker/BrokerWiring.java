@@ -1,0 +1,50 @@
+package org.igdm.gateway.broker;
+
+import java.nio.file.Path;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.igdm.gateway.GatewaySettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * Connects the gateway to its durable queue: starts the embedded broker when {@code gateway.jms.broker-url} is
+ * empty, and binds the Camel {@code jms} component to the broker (embedded or external, a cluster URL included).
+ */
+public final class BrokerWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerWiring.class);
+
+    private BrokerWiring() {
+    }
+
+    public static void wire(CamelContext context, GatewaySettings settings) throws Exception {
+        String url = settings.brokerUrl();
+        if (url == null) {
+            EmbeddedBroker broker = new EmbeddedBroker(Path.of(settings.dataDir()).resolve("broker"), settings.jmsPort());
+            // started now, before any route; stopped by Camel after the routes have finished
+            context.addService(broker, true, true);
+            context.getRegistry().bind("embeddedBroker", broker);
+            url = broker.inVmUrl();
+        } else {
+            LOG.info("Using the external JMS broker at {}", url);
+        }
+        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url);
+        // one shared connection with cached sessions and producers: a send must not open a connection
+        CachingConnectionFactory connections = new CachingConnectionFactory(artemis);
+        connections.setSessionCacheSize(32);
+        connections.setReconnectOnException(true);
+        JmsComponent jms = JmsComponent.jmsComponent(connections);
+        context.addComponent("jms", jms);
+        // closed before the embedded broker stops (Camel stops services in the reverse order of adding)
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                connections.destroy();
+            }
+        }, true, true);
+    }
+}

@@ -1,0 +1,17 @@
+package org.igdm.gateway.broker;
+
+/** The queues the gateway owns on its broker. */
+public final class Queues {
+
+    /** Every source hands its valid requests to this durable queue; legacy JMS applications write to it too. */
+    public static final String SEND = "ig.send";
+    /** Where the broker parks a message that could not be processed after its redeliveries. */
+    public static final String DEAD_LETTERS = "ig.send.DLQ";
+    /** Where the broker moves a message whose JMS expiration passed before it was consumed. */
+    public static final String EXPIRED = "ig.expired";
+    /** Message property that carries where a queued request came from ({@code file:<name>#<row>}, {@code http}). */
+    public static final String SOURCE_PROPERTY = "IgSource";
+
+    private Queues() {
+    }
+}

@@ -1,0 +1,186 @@
+package org.igdm.gateway.broker;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.igdm.gateway.support.GraphStub.error;
+import static org.igdm.gateway.support.GraphStub.form;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import jakarta.jms.Queue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.igdm.gateway.Json;
+import org.igdm.gateway.support.GraphStub;
+import org.igdm.gateway.support.LegacyJmsClient;
+import org.igdm.gateway.support.RunningGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JMS door, against the real embedded broker over TCP, the way a legacy application connects. */
+class JmsSourceTest {
+
+    @TempDir
+    Path home;
+    GraphStub meta;
+    Map<String, String> settings;
+    RunningGateway gateway;
+    LegacyJmsClient legacy;
+
+    @BeforeEach
+    void start() throws Exception {
+        meta = new GraphStub();
+        settings = RunningGateway.defaults(home, meta.url());
+        gateway = RunningGateway.start(home, settings);
+        legacy = new LegacyJmsClient(port());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        legacy.close();
+        gateway.close();
+        meta.close();
+    }
+
+    private int port() {
+        return Integer.parseInt(settings.get("gateway.jms.port"));
+    }
+
+    @Test
+    void aQueuedMessageIsSentAndTheOutcomeIsTheReply() throws Exception {
+        Queue replies = legacy.session().createTemporaryQueue();
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"555\",\"message\":\"from the mainframe\"}", Map.of(), replies);
+
+        String reply = legacy.receiveText(replies, 20_000);
+        assertThat(reply).isNotNull();
+        JsonNode record = Json.MAPPER.readTree(reply);
+        assertThat(record.path("status").asText()).isEqualTo("sent");
+        assertThat(record.path("source").asText()).isEqualTo("jms");
+        assertThat(record.path("idempotency_key").asText()).startsWith("jms:ID:");
+
+        assertThat(meta.sends()).hasSize(1);
+        assertThat(form(meta.sends().get(0))).containsEntry("message", "{\"text\":\"from the mainframe\"}");
+        gateway.awaitOutcomes(1);
+        assertThat(gateway.sent()).singleElement().satisfies(sent -> assertThat(sent).isEqualTo(record));
+        assertThat(legacy.depth(Queues.SEND)).isZero();
+    }
+
+    @Test
+    void messagePropertiesNeverBecomeGraphApiHeaders() throws Exception {
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"555\",\"message\":\"hi\"}",
+                Map.of("Authorization", "Bearer stolen", "XLegacyTrace", "abc", "IgSource", "file:orders.csv#7"), null);
+
+        gateway.awaitOutcomes(1);
+        var call = meta.sends().get(0);
+        assertThat(call.getHeaders().keys()).noneMatch(h -> h.equalsIgnoreCase("Authorization")
+                || h.equalsIgnoreCase("XLegacyTrace") || h.equalsIgnoreCase("IgSource") || h.startsWith("JMS"));
+        assertThat(gateway.sent().get(0).path("source").asText()).isEqualTo("file:orders.csv#7");
+    }
+
+    @Test
+    void invalidMessagesAreRecordedOnceAndLeaveTheQueue() throws Exception {
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"1\",\"message\":");
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"1\"}");
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"1\",\"message\":\"" + "x".repeat(2000) + "\"}");
+
+        gateway.awaitOutcomes(3);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> gateway.failed().size() == 3);
+        assertThat(gateway.failed()).extracting(r -> r.path("error").path("message").asText())
+                .anySatisfy(m -> assertThat(m).contains("not valid JSON"))
+                .anySatisfy(m -> assertThat(m).contains("message is required"))
+                .anySatisfy(m -> assertThat(m).contains("message is 2000 bytes in UTF-8; the limit is 1000"));
+        assertThat(gateway.failed()).allSatisfy(r -> {
+            assertThat(r.path("error").path("category").asText()).isEqualTo("invalid");
+            assertThat(r.path("source").asText()).isEqualTo("jms");
+        });
+        assertThat(meta.sends()).isEmpty();
+        assertThat(legacy.depth(Queues.SEND)).isZero();
+        assertThat(legacy.depth(Queues.DEAD_LETTERS)).isZero();
+    }
+
+    @Test
+    void whileMetaAnswers500TheMessageIsRetriedThenDeliveredOnce() throws Exception {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("outage").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(500, 2, null, "Service temporarily unavailable")).willSetStateTo("still down"));
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("outage").whenScenarioStateIs("still down")
+                .willReturn(aResponse().withStatus(502)).willSetStateTo("up"));
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("outage").whenScenarioStateIs("up")
+                .willReturn(GraphStub.success()));
+
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"777\",\"message\":\"persist\",\"idempotency_key\":\"order-1\"}");
+
+        gateway.awaitOutcomes(1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> gateway.sent().size() == 1);
+        assertThat(meta.sends()).hasSize(3);
+        assertThat(gateway.sent().get(0).path("attempts").asInt()).isEqualTo(3);
+        assertThat(gateway.failed()).isEmpty();
+        assertThat(legacy.depth(Queues.SEND)).isZero();
+    }
+
+    @Test
+    void aKeyThatWasSentIsNotSentAgain() throws Exception {
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"777\",\"message\":\"once\",\"idempotency_key\":\"order-9\"}");
+        gateway.awaitOutcomes(1);
+        Queue replies = legacy.session().createTemporaryQueue();
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"777\",\"message\":\"once\",\"idempotency_key\":\"order-9\"}", Map.of(), replies);
+
+        JsonNode reply = Json.MAPPER.readTree(legacy.receiveText(replies, 20_000));
+        assertThat(reply).isEqualTo(gateway.sent().get(0));
+        assertThat(meta.sends()).hasSize(1);
+        JsonNode duplicate = gateway.failed().get(0);
+        assertThat(duplicate.path("error").path("category").asText()).isEqualTo("duplicate");
+        assertThat(duplicate.path("idempotency_key").asText()).isEqualTo("order-9");
+        assertThat(duplicate.path("error").path("message").asText()).contains(reply.path("message_id").asText());
+    }
+
+    @Test
+    void messagesToOneRecipientArriveInQueueOrderAcrossConsumers() throws Exception {
+        // uneven answer times: without the group, the four consumers would overtake each other
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withUniformRandomDelay(0, 20)));
+        for (int i = 0; i < 50; i++) {
+            legacy.send(Queues.SEND, "{\"recipient_id\":\"999\",\"message\":\"" + i + "\"}", Map.of("JMSXGroupID", "999"), null);
+        }
+
+        gateway.awaitOutcomes(50);
+        List<String> texts = meta.sends().stream()
+                .map(call -> form(call).get("message"))
+                .toList();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add("{\"text\":\"" + i + "\"}");
+        }
+        assertThat(texts).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void stoppedMidRunAndStartedAgainEveryMessageEndsWithExactlyOneRecord() throws Exception {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(100)));
+        int count = 60;
+        for (int i = 0; i < count; i++) {
+            legacy.send(Queues.SEND, "{\"recipient_id\":\"" + (1000 + i) + "\",\"message\":\"m" + i + "\"}");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> gateway.sent().size() >= 10);
+        legacy.close();
+        gateway.close();
+        int beforeRestart = gateway.sent().size();
+        assertThat(beforeRestart).isLessThan(count);
+
+        gateway = RunningGateway.start(home, settings);
+        legacy = new LegacyJmsClient(port());
+        gateway.awaitOutcomes(count);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> gateway.sent().size() == count);
+
+        List<String> recipients = gateway.sent().stream().map(r -> r.path("recipient_id").asText()).toList();
+        assertThat(recipients).hasSize(count).doesNotHaveDuplicates();
+        assertThat(gateway.failed()).isEmpty();
+        assertThat(meta.sends()).hasSize(count);
+        assertThat(legacy.depth(Queues.SEND)).isZero();
+    }
+}
