@@ -3,7 +3,10 @@ package org.igdm.gateway;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import java.nio.file.Path;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.idempotency.IdempotencyStore;
 
 /**
@@ -20,6 +23,17 @@ public class GatewayConfiguration implements CamelConfiguration {
         IdempotencyStore idempotency = new IdempotencyStore(Path.of(settings.dataDir(), "idempotency.mv.db"));
         context.addService(idempotency, true, true);
         context.getRegistry().bind("idempotencyStore", idempotency);
+        AccountGate gate = new AccountGate(settings.pacing());
+        context.getRegistry().bind("accountGate", gate);
+        // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    gate.stop();
+                }
+            }
+        });
         BrokerWiring.wire(context, settings);
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.pacing.PacingSettings;
 
 /**
  * The settings the Java side of the gateway needs, read once at startup from Camel's properties (the
@@ -23,7 +24,8 @@ public record GatewaySettings(
         String failedSink,
         String dataDir,
         String brokerUrl,
-        int jmsPort) {
+        int jmsPort,
+        PacingSettings pacing) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -39,12 +41,20 @@ public record GatewaySettings(
         String dataDir = reader.required("gateway.data", "a folder for the broker journal and the idempotency store");
         String brokerUrl = reader.optional("gateway.jms.broker-url");
         int jmsPort = reader.positiveInt("gateway.jms.port");
+        PacingSettings pacing = new PacingSettings(
+                reader.positiveInt("ig.max-sends-per-second"),
+                Math.min(99, reader.positiveInt("gateway.pacing.slow-down-at-percent")),
+                Duration.ofMillis(reader.positiveInt("gateway.pacing.rate-limit-pause-ms")),
+                Duration.ofMillis(reader.positiveInt("gateway.pacing.max-pause-ms")),
+                reader.positiveInt("gateway.breaker.failure-threshold"),
+                Duration.ofMillis(reader.positiveInt("gateway.breaker.open-ms")),
+                Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")));
         if (graphUrl != null && !graphUrl.startsWith("http://") && !graphUrl.startsWith("https://")) {
             reader.problems.add("ig.graph-url must start with https:// (or http:// for a local stub), got '" + graphUrl + "'");
         }
         reader.failIfAnyProblem();
         return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort);
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort, pacing);
     }
 
     /** The Send API endpoint for camel-http; the token is not in it (it travels in the form body). */

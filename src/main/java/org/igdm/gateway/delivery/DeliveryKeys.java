@@ -9,6 +9,11 @@ public final class DeliveryKeys {
     public static final String SOURCE = "igSource";
     /** Property: the key a source derives for a request that brings none (a JMS message id, say). */
     public static final String DEFAULT_KEY = "igDefaultKey";
+    /**
+     * Property, true for queued messages: wait out a rate-limit pause or a Meta outage without spending
+     * attempts. A caller that waits for the answer itself (HTTP) leaves it unset and gets a prompt failure.
+     */
+    public static final String WAITS_FOR_ACCOUNT = "igWaitsForAccount";
     /** Property: how many times the Graph API was called for this request. */
     public static final String ATTEMPTS = "igAttempts";
     /** Property: the {@link org.igdm.gateway.graph.GraphSendResult} of the successful call. */

@@ -10,6 +10,7 @@ import org.igdm.gateway.graph.GraphCallRoute;
 import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.pacing.GatewayStoppingException;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.RequestJson;
 import org.igdm.gateway.request.RequestValidator;
@@ -58,6 +59,11 @@ public class DeliveryRoutes extends RouteBuilder {
                 .logExhausted(false)
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
                 .to(ExchangePattern.InOnly, settings.failedSink());
+
+        // not a failure: the message stays with its source (a JMS rollback) and is delivered after the restart
+        onException(GatewayStoppingException.class)
+                .maximumRedeliveries(0)
+                .logExhausted(false);
 
         from(DELIVER).routeId("deliver")
                 .process(DeliveryRoutes::acceptRequest)

@@ -1,43 +1,70 @@
 package org.igdm.gateway.graph;
 
 import java.io.IOException;
+import java.time.Duration;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.igdm.gateway.GatewaySettings;
 import org.igdm.gateway.delivery.DeliveryKeys;
+import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.request.SendRequest;
 
 /**
- * One call of Meta's Send API, and the only place that talks HTTP to Meta: the request in property
- * {@link DeliveryKeys#REQUEST} in, a {@link GraphSendResult} in property {@link DeliveryKeys#RESULT} out, or a
- * {@link GraphApiException} thrown. It has no error handler of its own: the caller retries the whole call.
+ * One delivery attempt through Meta's Send API, and the only place that talks HTTP to Meta: the request in
+ * property {@link DeliveryKeys#REQUEST} in, a {@link GraphSendResult} in property {@link DeliveryKeys#RESULT}
+ * out, or a {@link GraphApiException} thrown. Every call waits for its turn at the {@link AccountGate}.
+ * For a queued message (property {@link DeliveryKeys#WAITS_FOR_ACCOUNT}), a rate-limit answer or a failure
+ * while Meta is down is not the message's fault: the call is made again once the gate opens, without spending
+ * an attempt. The route has no error handler of its own: the caller retries the whole attempt.
  */
 public class GraphCallRoute extends RouteBuilder {
 
     public static final String URI = "direct:graph-call";
     /** Camel counts redeliveries in these headers: clearing them would retry for ever. */
     private static final String KEEP = "CamelRedelivery*";
+    private static final String CALL_AGAIN = "igCallAgain";
 
     @BeanInject
     private GatewaySettings settings;
+    @BeanInject
+    private AccountGate gate;
 
     @Override
     public void configure() {
         from(URI).routeId("graph-call")
                 .errorHandler(noErrorHandler())
-                .process(this::prepareCall)
-                .doTry()
-                    // no source header ever becomes an HTTP header; Meta's answer is read, not thrown
-                    .to(settings.messagesUrl() + "?throwExceptionOnFailure=false&skipRequestHeaders=true"
-                            + "&connectTimeout=10000&responseTimeout=30000")
-                .doCatch(IOException.class)
-                    .process(exchange -> {
-                        throw new GraphUnreachableException(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
-                    })
+                .setProperty(CALL_AGAIN, constant(true))
+                .loopDoWhile(exchangeProperty(CALL_AGAIN).isEqualTo(true))
+                    .process(this::awaitTurn)
+                    .doTry()
+                        .process(this::prepareCall)
+                        // no source header ever becomes an HTTP header; Meta's answer is read, not thrown
+                        .to(settings.messagesUrl() + "?throwExceptionOnFailure=false&skipRequestHeaders=true"
+                                + "&connectTimeout=10000&responseTimeout=30000")
+                        .process(this::readAnswer)
+                    .doCatch(IOException.class)
+                        .process(exchange -> failedTransiently(exchange,
+                                new GraphUnreachableException(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))))
+                    .doFinally()
+                        .process(exchange -> gate.callEnded())
+                    .end()
                 .end()
-                .process(this::readAnswer);
+                .removeProperty(CALL_AGAIN);
+    }
+
+    /** Queued messages wait for the account; a caller that waits itself (HTTP) gets a transient failure instead. */
+    private void awaitTurn(Exchange exchange) throws InterruptedException {
+        Duration paused = gate.pausedFor();
+        if (!waitsForAccount(exchange) && !paused.isZero()) {
+            throw new AccountPausedException(paused);
+        }
+        gate.awaitTurn();
+    }
+
+    private static boolean waitsForAccount(Exchange exchange) {
+        return exchange.getProperty(DeliveryKeys.WAITS_FOR_ACCOUNT, false, Boolean.class);
     }
 
     private void prepareCall(Exchange exchange) {
@@ -60,6 +87,28 @@ public class GraphCallRoute extends RouteBuilder {
         // Meta's response headers stop here: they must not reach a sink, a JMS reply or an HTTP caller
         message.removeHeaders("*", KEEP);
         message.setBody(null);
-        exchange.setProperty(DeliveryKeys.RESULT, GraphResponses.interpret(status, body, usage));
+        try {
+            exchange.setProperty(DeliveryKeys.RESULT, GraphResponses.interpret(status, body, usage));
+            gate.answered(usage.maxPercent());
+            exchange.setProperty(CALL_AGAIN, false);
+        } catch (RateLimitedException throttled) {
+            gate.rateLimited(throttled.usage().regainAccess(), throttled.usage().maxPercent());
+            if (!waitsForAccount(exchange)) {
+                throw throttled;
+            }
+        } catch (TransientGraphException failure) {
+            failedTransiently(exchange, failure);
+        } catch (RejectedByGraphException refused) {
+            gate.answered(usage.maxPercent());
+            throw refused;
+        }
+    }
+
+    /** An isolated failure is the message's: it spends an attempt. During an outage a queued message waits instead. */
+    private void failedTransiently(Exchange exchange, TransientGraphException failure) {
+        boolean outage = gate.failedTransiently();
+        if (!outage || !waitsForAccount(exchange)) {
+            throw failure;
+        }
     }
 }

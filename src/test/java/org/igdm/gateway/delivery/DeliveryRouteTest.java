@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.igdm.gateway.support.GraphStub.error;
 import static org.igdm.gateway.support.GraphStub.form;
 
@@ -12,8 +13,10 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.request.SendRequest;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
@@ -38,6 +41,9 @@ class DeliveryRouteTest {
         meta = new GraphStub();
         Map<String, String> settings = RunningGateway.defaults(home, meta.url());
         settings.put("gateway.retry.max-attempts", "3");
+        // these tests count each message's own retries; the breaker, which trips across messages, has PacingTest
+        settings.put("gateway.breaker.failure-threshold", "1000");
+        settings.put("gateway.pacing.rate-limit-pause-ms", "500");
         gateway = RunningGateway.start(home, settings);
     }
 
@@ -49,6 +55,8 @@ class DeliveryRouteTest {
 
     @BeforeEach
     void freshSinks() throws Exception {
+        AccountGate gate = gateway.context().getRegistry().findSingleByType(AccountGate.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !gate.paused());
         meta.reset();
         deleteRecursively(home.resolve("outbox"));
     }
@@ -167,18 +175,18 @@ class DeliveryRouteTest {
     }
 
     @Test
-    void rateLimitAnswersAreRetried() {
-        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("throttled")
-                .whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(error(400, 613, 2534040, "Calls to this api have exceeded the rate limit."))
-                .willSetStateTo("open"));
-        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("throttled")
-                .whenScenarioStateIs("open").willReturn(GraphStub.success()));
+    void aRateLimitPausesTheAccountAndACallerThatWaitsItselfIsToldPromptly() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH))
+                .willReturn(error(400, 613, 2534040, "Calls to this api have exceeded the rate limit.")));
 
-        deliver("{\"recipient_id\":\"42\",\"message\":\"slow down\"}");
+        Exchange done = deliver("{\"recipient_id\":\"42\",\"message\":\"slow down\"}");
 
-        assertThat(meta.sends()).hasSize(2);
-        assertThat(gateway.sent()).singleElement().satisfies(sent -> assertThat(sent.path("attempts").asInt()).isEqualTo(2));
+        // one call: every later attempt finds the account paused and does not call Meta again
+        assertThat(meta.sends()).hasSize(1);
+        assertThat(done.getMessage().getHeader(DeliveryKeys.FAILURE_CATEGORY)).isEqualTo("exhausted");
+        JsonNode failed = gateway.failed().get(0);
+        assertThat(failed.path("attempts").asInt()).isEqualTo(1);
+        assertThat(failed.path("error").path("message").asText()).contains("gave up after", "sending is paused for this account");
     }
 
     @Test

@@ -50,6 +50,7 @@ public final class RunningGateway implements AutoCloseable {
         settings.put("gateway.data", home.resolve("data").toString());
         settings.put("gateway.retry.initial-delay-ms", "10");
         settings.put("gateway.retry.max-delay-ms", "50");
+        settings.put("gateway.breaker.open-ms", "1000");
         settings.put("gateway.jms.port", String.valueOf(freePort()));
         settings.put("gateway.http.port", String.valueOf(freePort()));
         return settings;

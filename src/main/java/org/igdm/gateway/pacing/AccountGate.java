@@ -1,0 +1,221 @@
+package org.igdm.gateway.pacing;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when the next call to Meta for the sending account may go, for every consumer thread of this
+ * gateway together: the account's pace ({@code ig.max-sends-per-second}, slowed as Meta's reported usage
+ * climbs past a threshold), a pause after a rate-limit answer (Meta's {@code estimated_time_to_regain_access}
+ * or a doubling backoff), and a circuit breaker that stops calling during an outage and lets one probe
+ * through now and then until Meta answers again.
+ *
+ * <p>Calls are spaced evenly (one every 1/rate seconds). On top of that, a call starts only while fewer than
+ * the rate's worth of calls are in flight or ended less than a second ago: a call reaches Meta between its
+ * start and its end, so however the network delays single calls, Meta never sees more than the rate in any
+ * one-second window. Every {@link #awaitTurn()} that returns must be followed by one {@link #callEnded()}.
+ * Waiting here costs a message nothing: it is not an attempt.
+ */
+public final class AccountGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountGate.class);
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** Below this fraction of the pace the gateway does not slow further: Meta's usage figure lags. */
+    private static final double SLOWEST_FRACTION = 0.1;
+    /** How long a waiting caller sleeps at most before it looks again (a pause can be lifted early). */
+    private static final long RECHECK_NANOS = 200_000_000L;
+
+    /** The breaker: closed (calls flow), open (no calls until a time), probing (one call tests Meta). */
+    public enum BreakerState { CLOSED, OPEN, PROBING }
+
+    private final PacingSettings settings;
+    private final LongSupplier nanoClock;
+    private final Sleeper sleeper;
+
+    private long nextSlot;
+    private int inFlight;
+    /** When the calls of the last second ended, oldest first. */
+    private final ArrayDeque<Long> recentEnds = new ArrayDeque<>();
+    private long pausedUntil;
+    private int usagePercent;
+    private int consecutiveFailures;
+    private int consecutiveRateLimits;
+    private long openDurationNanos;
+    private BreakerState breaker = BreakerState.CLOSED;
+    private volatile boolean stopping;
+    private long pauses;
+    private long breakerOpenings;
+
+    /** Sleeps; a seam so that tests can run the clock. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(long nanos) throws InterruptedException;
+    }
+
+    public AccountGate(PacingSettings settings) {
+        this(settings, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+    }
+
+    AccountGate(PacingSettings settings, LongSupplier nanoClock, Sleeper sleeper) {
+        this.settings = settings;
+        this.nanoClock = nanoClock;
+        this.sleeper = sleeper;
+        this.nextSlot = nanoClock.getAsLong();
+        this.pausedUntil = nextSlot;
+        this.openDurationNanos = settings.breakerOpen().toNanos();
+    }
+
+    /** Blocks until this caller may call Meta: after any pause, in its own slot of the pace. */
+    public void awaitTurn() throws InterruptedException {
+        while (true) {
+            long wait;
+            boolean slotTaken = false;
+            synchronized (this) {
+                long now = nanoClock.getAsLong();
+                if (stopping) {
+                    throw new GatewayStoppingException();
+                } else if (now < pausedUntil) {
+                    wait = pausedUntil - now;
+                } else if (breaker == BreakerState.PROBING) {
+                    wait = RECHECK_NANOS;
+                } else if (!windowHasRoom(now)) {
+                    wait = recentEnds.isEmpty() ? RECHECK_NANOS / 20 : recentEnds.peekFirst() + NANOS_PER_SECOND - now;
+                } else {
+                    if (breaker == BreakerState.OPEN) {
+                        breaker = BreakerState.PROBING;
+                        LOG.info("Circuit breaker: probing the Graph API with one call");
+                    }
+                    long slot = Math.max(now, nextSlot);
+                    nextSlot = slot + intervalNanos();
+                    wait = slot - now;
+                    slotTaken = true;
+                }
+            }
+            if (wait > 0) {
+                sleeper.sleep(slotTaken ? wait : Math.min(wait, RECHECK_NANOS));
+            }
+            if (slotTaken && startCall()) {
+                return;
+            }
+        }
+    }
+
+    /** Takes a place in the window, unless a pause began or the window filled while this caller slept. */
+    private synchronized boolean startCall() {
+        long now = nanoClock.getAsLong();
+        if (now < pausedUntil || !windowHasRoom(now)) {
+            return false;
+        }
+        inFlight++;
+        return true;
+    }
+
+    private boolean windowHasRoom(long now) {
+        while (!recentEnds.isEmpty() && recentEnds.peekFirst() <= now - NANOS_PER_SECOND) {
+            recentEnds.pollFirst();
+        }
+        return inFlight + recentEnds.size() < Math.max(1, (int) settings.maxSendsPerSecond());
+    }
+
+    /** The call that {@link #awaitTurn()} let through has its answer (or failed): it leaves the in-flight count. */
+    public synchronized void callEnded() {
+        inFlight--;
+        recentEnds.addLast(nanoClock.getAsLong());
+    }
+
+    /** Meta answered (a send or a refusal): the breaker closes, and the pace follows the reported usage. */
+    public synchronized void answered(int reportedUsagePercent) {
+        if (breaker != BreakerState.CLOSED) {
+            LOG.info("Circuit breaker closed: the Graph API answers again");
+        }
+        breaker = BreakerState.CLOSED;
+        consecutiveFailures = 0;
+        consecutiveRateLimits = 0;
+        openDurationNanos = settings.breakerOpen().toNanos();
+        usagePercent = reportedUsagePercent;
+    }
+
+    /**
+     * A transient failure (5xx, network). Returns true when Meta is considered down (the breaker is open):
+     * the caller should then wait for the gate and call again instead of spending one of its attempts.
+     */
+    public synchronized boolean failedTransiently() {
+        consecutiveFailures++;
+        if (breaker == BreakerState.PROBING || consecutiveFailures >= settings.breakerFailureThreshold()) {
+            long now = nanoClock.getAsLong();
+            pausedUntil = Math.max(pausedUntil, now + openDurationNanos);
+            LOG.warn("Circuit breaker open: {} failures in a row; no calls to the Graph API for {} s",
+                    consecutiveFailures, openDurationNanos / NANOS_PER_SECOND);
+            openDurationNanos = Math.min(openDurationNanos * 2, settings.breakerMaxOpen().toNanos());
+            breaker = BreakerState.OPEN;
+            breakerOpenings++;
+        }
+        return breaker != BreakerState.CLOSED;
+    }
+
+    /** Meta throttles the account: nothing is sent until its window has passed. */
+    public synchronized void rateLimited(Duration regainAccess, int reportedUsagePercent) {
+        consecutiveRateLimits++;
+        usagePercent = Math.max(usagePercent, reportedUsagePercent);
+        Duration backoff = settings.rateLimitPause().multipliedBy(1L << Math.min(consecutiveRateLimits - 1, 10));
+        Duration pause = regainAccess.isZero() ? backoff : regainAccess;
+        if (pause.compareTo(settings.maxPause()) > 0) {
+            pause = settings.maxPause();
+        }
+        long now = nanoClock.getAsLong();
+        pausedUntil = Math.max(pausedUntil, now + pause.toNanos());
+        pauses++;
+        LOG.warn("Meta rate-limits the account: sending paused for {} s", pause.toSeconds());
+        if (breaker == BreakerState.PROBING) {
+            breaker = BreakerState.CLOSED;
+        }
+    }
+
+    /** Waiting callers give up their turn: the gateway is shutting down and their messages stay queued. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** The pace now, in sends per second: the configured one, slower while Meta reports high usage. */
+    public synchronized double currentRate() {
+        double rate = settings.maxSendsPerSecond();
+        int threshold = settings.slowDownAtPercent();
+        if (usagePercent > threshold) {
+            double fraction = (100.0 - usagePercent) / (100.0 - threshold);
+            rate *= Math.max(SLOWEST_FRACTION, fraction);
+        }
+        return rate;
+    }
+
+    private long intervalNanos() {
+        return (long) (NANOS_PER_SECOND / currentRate());
+    }
+
+    public synchronized BreakerState breakerState() {
+        return breaker;
+    }
+
+    public synchronized boolean paused() {
+        return nanoClock.getAsLong() < pausedUntil;
+    }
+
+    /** How long the account stays paused (rate limit or open breaker); zero when it is not. */
+    public synchronized Duration pausedFor() {
+        return Duration.ofNanos(Math.max(0, pausedUntil - nanoClock.getAsLong()));
+    }
+
+    public synchronized long pauses() {
+        return pauses;
+    }
+
+    public synchronized long breakerOpenings() {
+        return breakerOpenings;
+    }
+
+    public synchronized int usagePercent() {
+        return usagePercent;
+    }
+}

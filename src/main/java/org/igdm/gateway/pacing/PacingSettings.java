@@ -1,0 +1,24 @@
+package org.igdm.gateway.pacing;
+
+import java.time.Duration;
+
+/**
+ * How carefully the gateway calls Meta for its account.
+ *
+ * @param maxSendsPerSecond       {@code ig.max-sends-per-second}: never more, in any one-second window
+ * @param slowDownAtPercent       above this usage (of Meta's allowance) the pace slows in proportion
+ * @param rateLimitPause          the pause after a rate-limit answer that names no time; it doubles while they repeat
+ * @param maxPause                the longest single pause
+ * @param breakerFailureThreshold transient failures in a row that mean Meta is down
+ * @param breakerOpen             the first time no call is made once Meta is down; it doubles while it stays down
+ * @param breakerMaxOpen          the longest time between two probes
+ */
+public record PacingSettings(
+        double maxSendsPerSecond,
+        int slowDownAtPercent,
+        Duration rateLimitPause,
+        Duration maxPause,
+        int breakerFailureThreshold,
+        Duration breakerOpen,
+        Duration breakerMaxOpen) {
+}

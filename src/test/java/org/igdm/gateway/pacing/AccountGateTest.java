@@ -1,0 +1,128 @@
+package org.igdm.gateway.pacing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The gate on a clock that only moves when a caller sleeps: every wait is exact and the test is instant. */
+class AccountGateTest {
+
+    private long now = 0;
+    private final List<Long> turns = new ArrayList<>();
+
+    private AccountGate gate(double perSecond) {
+        PacingSettings settings = new PacingSettings(perSecond, 80, Duration.ofSeconds(60), Duration.ofHours(1),
+                3, Duration.ofSeconds(30), Duration.ofSeconds(120));
+        return new AccountGate(settings, () -> now, nanos -> now += nanos);
+    }
+
+    private void take(AccountGate gate, int count) throws InterruptedException {
+        for (int i = 0; i < count; i++) {
+            gate.awaitTurn();
+            turns.add(now);
+            gate.callEnded();
+        }
+    }
+
+    private static long seconds(double s) {
+        return (long) (s * 1_000_000_000L);
+    }
+
+    @Test
+    void callsAreSpacedEvenlySoNoSecondHoldsMoreThanTheRate() throws Exception {
+        AccountGate gate = gate(50);
+        take(gate, 500);
+        assertThat(turns.get(499) - turns.get(0)).isCloseTo(seconds(499 / 50.0), within(1_000L));
+        for (int i = 50; i < turns.size(); i++) {
+            assertThat(turns.get(i) - turns.get(i - 50)).isGreaterThanOrEqualTo(seconds(1));
+        }
+    }
+
+    @Test
+    void slowCallsHoldBackTheNextOnesSoMetaNeverCountsMoreThanTheRate() throws Exception {
+        AccountGate gate = gate(2);
+        gate.awaitTurn();
+        gate.awaitTurn();
+        long started = now;
+        now += seconds(0.8);
+        gate.callEnded();
+        gate.callEnded();
+        // both calls may have reached Meta just before they ended: the third waits a second after that
+        gate.awaitTurn();
+        assertThat(now - started).isGreaterThanOrEqualTo(seconds(1.8));
+    }
+
+    @Test
+    void highReportedUsageSlowsThePace() {
+        AccountGate gate = gate(100);
+        double full = 100;
+        gate.answered(50);
+        assertThat(gate.currentRate()).isEqualTo(full);
+        gate.answered(90);
+        assertThat(gate.currentRate()).isEqualTo(full / 2);
+        gate.answered(100);
+        assertThat(gate.currentRate()).isEqualTo(full / 10);
+    }
+
+    @Test
+    void aRateLimitPausesTheAccountForTheTimeMetaGives() throws Exception {
+        AccountGate gate = gate(100);
+        take(gate, 1);
+        gate.rateLimited(Duration.ofMinutes(7), 100);
+        assertThat(gate.paused()).isTrue();
+        take(gate, 1);
+        assertThat(turns.get(1) - turns.get(0)).isGreaterThanOrEqualTo(seconds(7 * 60));
+        assertThat(gate.pauses()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutATimeFromMetaThePauseDoublesWhileRateLimitsRepeat() throws Exception {
+        AccountGate gate = gate(100);
+        gate.rateLimited(Duration.ZERO, 0);
+        take(gate, 1);
+        assertThat(turns.get(0)).isEqualTo(seconds(60));
+        gate.rateLimited(Duration.ZERO, 0);
+        take(gate, 1);
+        assertThat(turns.get(1) - turns.get(0)).isEqualTo(seconds(120));
+        gate.answered(10);
+        gate.rateLimited(Duration.ZERO, 0);
+        take(gate, 1);
+        assertThat(turns.get(2) - turns.get(1)).isEqualTo(seconds(60));
+    }
+
+    @Test
+    void theBreakerOpensAfterRepeatedFailuresThenProbesThenCloses() throws Exception {
+        AccountGate gate = gate(100);
+        assertThat(gate.failedTransiently()).isFalse();
+        assertThat(gate.failedTransiently()).isFalse();
+        assertThat(gate.failedTransiently()).isTrue();
+        assertThat(gate.breakerState()).isEqualTo(AccountGate.BreakerState.OPEN);
+
+        take(gate, 1);
+        assertThat(turns.get(0)).isGreaterThanOrEqualTo(seconds(30));
+        assertThat(gate.breakerState()).isEqualTo(AccountGate.BreakerState.PROBING);
+
+        // the probe fails: open again, for twice as long
+        assertThat(gate.failedTransiently()).isTrue();
+        take(gate, 1);
+        assertThat(turns.get(1) - turns.get(0)).isGreaterThanOrEqualTo(seconds(60));
+
+        gate.answered(0);
+        assertThat(gate.breakerState()).isEqualTo(AccountGate.BreakerState.CLOSED);
+        assertThat(gate.breakerOpenings()).isEqualTo(2);
+        assertThat(gate.failedTransiently()).isFalse();
+    }
+
+    @Test
+    void waitingCallersGiveUpWhenTheGatewayStops() {
+        AccountGate gate = gate(100);
+        gate.rateLimited(Duration.ofMinutes(30), 100);
+        gate.stop();
+        assertThatThrownBy(gate::awaitTurn).isInstanceOf(GatewayStoppingException.class);
+    }
+}
