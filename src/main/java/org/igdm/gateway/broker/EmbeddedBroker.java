@@ -76,6 +76,8 @@ public final class EmbeddedBroker extends ServiceSupport {
                 // listens on loopback only: local applications are trusted like the gateway's own files
                 .setSecurityEnabled(false)
                 .setJMXManagementEnabled(false)
+                // so that a message redelivered after a crash says so (JMSRedelivered), and is not taken for a duplicate
+                .setPersistDeliveryCountBeforeDelivery(true)
                 .setJournalType(JournalType.NIO)
                 .setJournalDirectory(directory.resolve("journal").toString())
                 .setBindingsDirectory(directory.resolve("bindings").toString())

@@ -14,6 +14,11 @@ public final class DeliveryKeys {
      * attempts. A caller that waits for the answer itself (HTTP) leaves it unset and gets a prompt failure.
      */
     public static final String WAITS_FOR_ACCOUNT = "igWaitsForAccount";
+    /**
+     * Property, true when the source hands over a request again that it may have handed over before a crash
+     * (a JMS redelivery). If its key was sent, the request ends with its first record, not a duplicate one.
+     */
+    public static final String REPLAY = "igReplay";
     /** Property: how many times the Graph API was called for this request. */
     public static final String ATTEMPTS = "igAttempts";
     /** Property: the {@link org.igdm.gateway.graph.GraphSendResult} of the successful call. */

@@ -24,6 +24,8 @@ import org.igdm.gateway.request.SendRequest;
 public class DeliveryRoutes extends RouteBuilder {
 
     public static final String DELIVER = "direct:deliver";
+    /** Property: the {@link IdempotencyStore.Sent} of an earlier delivery under the request's key. */
+    private static final String FIRST_DELIVERY = "igFirstDelivery";
 
     @BeanInject
     private GatewaySettings settings;
@@ -67,17 +69,29 @@ public class DeliveryRoutes extends RouteBuilder {
 
         from(DELIVER).routeId("deliver")
                 .process(DeliveryRoutes::acceptRequest)
+                .process(this::lookUpKey)
                 .choice()
-                    .when(this::alreadySent)
-                        .process(exchange -> OutcomeRecorder.duplicate(exchange, firstOutcome(exchange)))
-                        .to(ExchangePattern.InOnly, settings.failedSink())
-                        .process(this::answerWithFirstOutcome)
-                    .otherwise()
+                    .when(exchangeProperty(FIRST_DELIVERY).isNull())
                         .to(GraphCallRoute.URI)
                         .process(OutcomeRecorder::sent)
                         .process(this::rememberSent)
                         .to(ExchangePattern.InOnly, settings.sentSink())
-                .end();
+                        .process(this::rememberRecorded)
+                    .when(this::replayOfUnrecordedSend)
+                        // a crash came between Meta's confirmation and the sent record: write it now
+                        .process(this::answerWithFirstOutcome)
+                        .to(ExchangePattern.InOnly, settings.sentSink())
+                        .process(this::rememberRecorded)
+                    .when(DeliveryRoutes::replay)
+                        // a crash came between the sent record and the acknowledgement: it is all done
+                        .process(this::answerWithFirstOutcome)
+                    .otherwise()
+                        .process(exchange -> OutcomeRecorder.duplicate(exchange, firstDelivery(exchange).sentRecord()))
+                        .to(ExchangePattern.InOnly, settings.failedSink())
+                        .process(this::answerWithFirstOutcome)
+                        .setHeader(DeliveryKeys.OUTCOME, constant("duplicate"))
+                .end()
+                .removeProperty(FIRST_DELIVERY);
     }
 
     /** The request as a validated {@link SendRequest}, whatever form the source handed it in. */
@@ -93,26 +107,48 @@ public class DeliveryRoutes extends RouteBuilder {
         exchange.setProperty(DeliveryKeys.REQUEST, request);
     }
 
-    private boolean alreadySent(Exchange exchange) {
-        return firstOutcome(exchange) != null;
+    private void lookUpKey(Exchange exchange) {
+        String key = key(exchange);
+        if (key != null) {
+            idempotency.find(key).ifPresent(first -> exchange.setProperty(FIRST_DELIVERY, first));
+        }
     }
 
-    private String firstOutcome(Exchange exchange) {
-        String key = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class).idempotencyKey();
-        return key == null ? null : idempotency.firstOutcome(key).orElse(null);
+    private static String key(Exchange exchange) {
+        return exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class).idempotencyKey();
     }
 
-    /** Committed before the sent record is written and the source acknowledged: see {@link IdempotencyStore}. */
+    private static IdempotencyStore.Sent firstDelivery(Exchange exchange) {
+        return exchange.getProperty(FIRST_DELIVERY, IdempotencyStore.Sent.class);
+    }
+
+    private static boolean replay(Exchange exchange) {
+        return exchange.getProperty(DeliveryKeys.REPLAY, false, Boolean.class);
+    }
+
+    private boolean replayOfUnrecordedSend(Exchange exchange) {
+        return replay(exchange) && !firstDelivery(exchange).recorded();
+    }
+
+    /** Committed before the sent record is written: see {@link IdempotencyStore}. */
     private void rememberSent(Exchange exchange) {
-        String key = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class).idempotencyKey();
+        String key = key(exchange);
         if (key != null) {
             idempotency.recordSent(key, exchange.getMessage().getBody(String.class));
         }
     }
 
-    /** A caller that repeats a key gets the first outcome, as if its first call had been answered now. */
+    /** Committed after the sent record is written and before the source is acknowledged. */
+    private void rememberRecorded(Exchange exchange) {
+        String key = key(exchange);
+        if (key != null) {
+            idempotency.markRecorded(key);
+        }
+    }
+
+    /** The first delivery's sent record becomes the answer, as if the first call had been answered now. */
     private void answerWithFirstOutcome(Exchange exchange) {
-        exchange.getMessage().setBody(firstOutcome(exchange));
-        exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, "duplicate");
+        exchange.getMessage().setBody(firstDelivery(exchange).sentRecord());
+        exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, "sent");
     }
 }

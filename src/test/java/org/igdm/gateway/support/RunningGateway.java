@@ -85,36 +85,61 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public List<JsonNode> sent() {
-        return records("sent");
+        return new Sinks(home).sent();
     }
 
     public List<JsonNode> failed() {
-        return records("failed");
+        return new Sinks(home).failed();
     }
 
     /** Waits until the two sinks together hold {@code count} records. */
     public void awaitOutcomes(int count) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> sent().size() + failed().size() >= count);
+        await().atMost(Duration.ofSeconds(30)).until(() -> new Sinks(home).count() >= count);
     }
 
-    private List<JsonNode> records(String sink) {
-        Path folder = home.resolve("outbox").resolve(sink);
-        if (!Files.isDirectory(folder)) {
-            return List.of();
+    /** The default file sinks under {@code home/outbox}, as an operator reads them. */
+    public record Sinks(Path home) {
+
+        public List<JsonNode> sent() {
+            return records("sent");
         }
-        List<JsonNode> records = new ArrayList<>();
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
-                for (String line : Files.readAllLines(file)) {
-                    if (!line.isBlank()) {
-                        records.add(Json.MAPPER.readTree(line));
-                    }
+
+        public List<JsonNode> failed() {
+            return records("failed");
+        }
+
+        /** Records in both sinks, counted without parsing them. */
+        public long count() {
+            return lines("sent").size() + lines("failed").size();
+        }
+
+        private List<JsonNode> records(String sink) {
+            List<JsonNode> records = new ArrayList<>();
+            try {
+                for (String line : lines(sink)) {
+                    records.add(Json.MAPPER.readTree(line));
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return records;
         }
-        return records;
+
+        private List<String> lines(String sink) {
+            Path folder = home.resolve("outbox").resolve(sink);
+            if (!Files.isDirectory(folder)) {
+                return List.of();
+            }
+            List<String> lines = new ArrayList<>();
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
+                    Files.readAllLines(file).stream().filter(line -> !line.isBlank()).forEach(lines::add);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return lines;
+        }
     }
 
     @Override

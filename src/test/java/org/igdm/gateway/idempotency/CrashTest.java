@@ -1,0 +1,128 @@
+package org.igdm.gateway.idempotency;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.igdm.gateway.broker.Queues;
+import org.igdm.gateway.support.GatewayProcess;
+import org.igdm.gateway.support.GraphStub;
+import org.igdm.gateway.support.RunningGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real application as its own process, stopped mid-run by SIGKILL or SIGTERM and started again:
+ * every request ends with exactly one record, and Meta sees a recipient twice at most for the calls that
+ * were under way at the instant of a kill.
+ */
+class CrashTest {
+
+    private static final int MESSAGES = 10_000;
+    private static final int CONSUMERS = 4;
+
+    @TempDir
+    Path home;
+    GraphStub meta;
+    Map<String, String> settings;
+
+    @BeforeEach
+    void stub() {
+        meta = new GraphStub();
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(2)));
+        settings = RunningGateway.defaults(home, meta.url());
+        settings.put("gateway.jms.consumers", String.valueOf(CONSUMERS));
+        settings.put("ig.max-sends-per-second", "2000");
+    }
+
+    @AfterEach
+    void stop() {
+        meta.close();
+    }
+
+    @Test
+    void aKilledGatewayLosesNothingAndRecordsEveryMessageOnce() throws Exception {
+        int sentTwice = runInterruptedBy(GatewayProcess::kill);
+        System.out.println("SIGKILL crash test: recipients Meta saw twice = " + sentTwice + " (consumers in flight: " + CONSUMERS + ")");
+        assertThat(sentTwice).isLessThanOrEqualTo(CONSUMERS);
+    }
+
+    @Test
+    void aGracefulStopLosesAndDuplicatesNothing() throws Exception {
+        // the JVM reports a SIGTERM as 143 (128 + 15) even when its shutdown hooks completed
+        int sentTwice = runInterruptedBy(gateway -> assertThat(gateway.terminate()).isIn(0, 143));
+        assertThat(java.nio.file.Files.readString(home.resolve("first-run.log")))
+                .contains("Embedded Artemis broker stopped").containsPattern("ig-dm-gateway\\) shutdown in");
+        assertThat(sentTwice).isZero();
+    }
+
+    interface Interruption {
+        void stop(GatewayProcess gateway) throws Exception;
+    }
+
+    /** Queues the messages, interrupts the gateway mid-run, restarts it; returns how many recipients Meta saw twice. */
+    private int runInterruptedBy(Interruption interruption) throws Exception {
+        GatewayProcess first = GatewayProcess.start(home, settings, "first-run.log");
+        queueMessages();
+        await().atMost(Duration.ofSeconds(120)).until(() -> sinkSize() >= MESSAGES / 5);
+        interruption.stop(first);
+        int beforeRestart = sinkSize();
+        assertThat(beforeRestart).as("interrupted mid-run").isLessThan(MESSAGES);
+
+        try (GatewayProcess second = GatewayProcess.start(home, settings, "second-run.log")) {
+            await().atMost(Duration.ofSeconds(180)).until(() -> sinkSize() >= MESSAGES);
+            Thread.sleep(1000);
+        }
+
+        List<JsonNode> all = new java.util.ArrayList<>(sink().sent());
+        all.addAll(sink().failed());
+        Map<String, Long> recordsPerRecipient = all.stream()
+                .collect(Collectors.groupingBy(r -> r.path("recipient_id").asText(), Collectors.counting()));
+        assertThat(recordsPerRecipient).hasSize(MESSAGES);
+        assertThat(recordsPerRecipient.values()).allMatch(count -> count == 1);
+        assertThat(sink().failed()).isEmpty();
+
+        Map<String, Long> callsPerRecipient = meta.sends().stream()
+                .map(call -> GraphStub.form(call).get("recipient"))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        assertThat(callsPerRecipient).hasSize(MESSAGES);
+        return (int) callsPerRecipient.values().stream().filter(count -> count > 1).count();
+    }
+
+    private void queueMessages() throws Exception {
+        var factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + settings.get("gateway.jms.port"));
+        try (var connection = factory.createConnection()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = session.createProducer(session.createQueue(Queues.SEND));
+            for (int i = 0; i < MESSAGES; i++) {
+                producer.send(session.createTextMessage("{\"recipient_id\":\"" + (1_000_000 + i) + "\",\"message\":\"m" + i + "\"}"));
+                if (i % 500 == 499) {
+                    session.commit();
+                }
+            }
+            session.commit();
+        }
+    }
+
+    /** Reads the sinks the process writes, with the same reader the in-process tests use. */
+    private RunningGateway.Sinks sink() {
+        return new RunningGateway.Sinks(home);
+    }
+
+    private int sinkSize() {
+        return (int) sink().count();
+    }
+}
