@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
-import org.igdm.gateway.pacing.AccountGate;
+import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.observe.BrokerHealthCheck;
+import org.igdm.gateway.observe.GatewayMetrics;
+import org.igdm.gateway.pacing.AccountGate;
 
 /**
  * The gateway's beans, bound before any route is built. Settings are checked here, so a misconfigured
@@ -35,5 +38,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         BrokerWiring.wire(context, settings);
+        GatewayMetrics.bind(context);
+        context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
+        HttpSource.configure(context);
     }
 }

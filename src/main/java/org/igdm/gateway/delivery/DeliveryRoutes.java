@@ -10,6 +10,7 @@ import org.igdm.gateway.graph.GraphCallRoute;
 import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.pacing.GatewayStoppingException;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.RequestJson;
@@ -59,6 +60,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logStackTrace(false)
                 .logExhausted(false)
+                .onRedelivery(exchange -> GatewayMetrics.of(exchange).retried())
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 

@@ -9,6 +9,7 @@ import org.igdm.gateway.graph.GraphApiException;
 import org.igdm.gateway.graph.GraphError;
 import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class OutcomeRecorder {
         OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), request.recipientId(), request.idempotencyKey(),
                 result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported());
         LOG.debug("sent {} to {} as {}", sent.source(), sent.recipientId(), sent.messageId());
+        GatewayMetrics.of(exchange).sent(result.usage().maxPercent());
         write(exchange, sent);
     }
 
@@ -70,6 +72,7 @@ public final class OutcomeRecorder {
                 request == null ? null : request.tag(),
                 attempts(exchange), Instant.now().toString(), error, input);
         LOG.info("failed [{}] {} to {}: {}", error.category().label(), failed.source(), failed.recipientId(), error.message());
+        GatewayMetrics.of(exchange).failed(error.category().label());
         write(exchange, failed);
     }
 

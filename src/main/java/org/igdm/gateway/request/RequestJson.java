@@ -17,13 +17,16 @@ public final class RequestJson {
         if (json == null || json.isBlank()) {
             throw new InvalidRequestException("body", "the request is empty; expected a JSON object with recipient_id and message");
         }
-        JsonNode node;
+        return fromNode(readTree(json));
+    }
+
+    /** JSON text as a tree (one request or an array of them); text that is not JSON is an invalid request. */
+    public static JsonNode readTree(String json) {
         try {
-            node = Json.MAPPER.readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new InvalidRequestException("body", "the request is not valid JSON: " + describe(e));
         }
-        return fromNode(node);
     }
 
     /** Maps and validates one JSON value that should be a canonical request. */

@@ -58,7 +58,7 @@ class DeliveryRouteTest {
         AccountGate gate = gateway.context().getRegistry().findSingleByType(AccountGate.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> !gate.paused());
         meta.reset();
-        deleteRecursively(home.resolve("outbox"));
+        gateway.clearSinks();
     }
 
     private Exchange deliver(Object request) {
@@ -269,14 +269,5 @@ class DeliveryRouteTest {
         assertThat(gateway.sent()).hasSize(1);
         assertThat(gateway.failed()).hasSize(2);
         assertThat(Files.readString(Path.of("target/test-logs/gateway.log"))).doesNotContain(RunningGateway.TOKEN);
-    }
-
-    static void deleteRecursively(Path path) throws Exception {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

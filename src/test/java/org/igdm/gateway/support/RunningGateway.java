@@ -80,6 +80,11 @@ public final class RunningGateway implements AutoCloseable {
         return context().createProducerTemplate();
     }
 
+    /** Real HTTP calls to this gateway's HTTP source and /observe endpoints. */
+    public GatewayHttp http() {
+        return new GatewayHttp(Integer.parseInt(context().getPropertiesComponent().resolveProperty("gateway.http.port").orElseThrow()));
+    }
+
     public Path home() {
         return home;
     }
@@ -90,6 +95,21 @@ public final class RunningGateway implements AutoCloseable {
 
     public List<JsonNode> failed() {
         return new Sinks(home).failed();
+    }
+
+    /** Empties both sinks, so that a test sees only its own records. */
+    public void clearSinks() {
+        Path outbox = home.resolve("outbox");
+        if (!Files.exists(outbox)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(outbox)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Waits until the two sinks together hold {@code count} records. */

@@ -1,0 +1,286 @@
+package org.igdm.gateway.http;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.igdm.gateway.support.GatewayHttp.json;
+import static org.igdm.gateway.support.GraphStub.error;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.igdm.gateway.support.GatewayHttp;
+import org.igdm.gateway.support.GraphStub;
+import org.igdm.gateway.support.RunningGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** POST /messages on the running gateway without API keys: each answer DESIGN.md names, and what Meta receives. */
+class HttpSourceTest {
+
+    private static final String HELLO = "{\"recipient_id\":\"1234567890\",\"message\":\"Hello, world\"}";
+
+    @TempDir
+    static Path home;
+    static GraphStub meta;
+    static RunningGateway gateway;
+    static GatewayHttp http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        meta = new GraphStub();
+        Map<String, String> settings = RunningGateway.defaults(home, meta.url());
+        settings.put("gateway.retry.max-attempts", "2");
+        gateway = RunningGateway.start(home, settings);
+        http = gateway.http();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+        meta.close();
+    }
+
+    @BeforeEach
+    void fresh() {
+        meta.reset();
+        gateway.clearSinks();
+    }
+
+    @Test
+    void aSentMessageIsAnswered200WithItsSentRecord() {
+        HttpResponse<String> response = http.post("/messages", HELLO);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        JsonNode record = json(response);
+        assertThat(record.path("status").asText()).isEqualTo("sent");
+        assertThat(record.path("source").asText()).isEqualTo("http");
+        assertThat(record.path("recipient_id").asText()).isEqualTo("1234567890");
+        assertThat(record.path("message_id").asText()).startsWith("mid.");
+        // no key given: the gateway assigns one, so that the record still carries a key
+        assertThat(record.path("idempotency_key").asText()).startsWith("http:");
+        assertThat(gateway.sent()).singleElement().isEqualTo(record);
+
+        assertThat(meta.sends()).singleElement().satisfies(call -> assertThat(call.getBodyAsString()).isEqualTo(
+                "recipient=%7B%22id%22%3A%221234567890%22%7D"
+                        + "&message=%7B%22text%22%3A%22Hello%2C+world%22%7D"
+                        + "&messaging_type=RESPONSE"
+                        + "&access_token=" + RunningGateway.TOKEN));
+    }
+
+    @Test
+    void theIdempotencyKeyHeaderWorksAsTheFieldAndARepeatIsAnsweredWithTheFirstOutcome() {
+        HttpResponse<String> first = http.post("/messages", HELLO, "Idempotency-Key", "order-77");
+        HttpResponse<String> again = http.post("/messages", HELLO, "Idempotency-Key", "order-77");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(json(first).path("idempotency_key").asText()).isEqualTo("order-77");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again)).isEqualTo(json(first));
+        assertThat(meta.sends()).hasSize(1);
+    }
+
+    @Test
+    void aHeaderKeyThatDiffersFromTheFieldIsInvalid() {
+        HttpResponse<String> response = http.post("/messages",
+                "{\"recipient_id\":\"42\",\"message\":\"hi\",\"idempotency_key\":\"a\"}", "Idempotency-Key", "b");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("violations").get(0).path("field").asText()).isEqualTo("idempotency_key");
+        assertThat(meta.sends()).isEmpty();
+    }
+
+    @Test
+    void anInvalidRequestIsAnswered400NamingEachBadFieldAndIsNeverSent() {
+        HttpResponse<String> response = http.post("/messages",
+                "{\"recipient_id\":\"abc\",\"message\":\"" + "é".repeat(600) + "\",\"tag\":\"CONFIRMED_EVENT_UPDATE\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue(Problem.CONTENT_TYPE);
+        JsonNode problem = json(response);
+        assertThat(problem.path("status").asInt()).isEqualTo(400);
+        assertThat(problem.path("title").asText()).isEqualTo("Invalid request");
+        assertThat(problem.path("violations")).extracting(v -> v.path("field").asText())
+                .containsExactly("recipient_id", "message", "tag");
+        assertThat(problem.path("violations").get(1).path("reason").asText())
+                .isEqualTo("message is 1200 bytes in UTF-8; the limit is 1000");
+        assertThat(meta.sends()).isEmpty();
+        // answered at the door: the caller has the reasons, the sinks are for what the gateway accepted
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    @Test
+    void aMissingFieldIsNamed() {
+        HttpResponse<String> response = http.post("/messages", "{\"message\":\"to nobody\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("violations")).singleElement()
+                .satisfies(v -> assertThat(v.path("reason").asText()).isEqualTo("recipient_id is required"));
+    }
+
+    @Test
+    void malformedJsonIsAnswered400() {
+        HttpResponse<String> response = http.post("/messages", "{\"recipient_id\": \"42\", \"message\": ");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode problem = json(response);
+        assertThat(problem.path("violations").get(0).path("field").asText()).isEqualTo("body");
+        assertThat(problem.path("detail").asText()).contains("not valid JSON");
+        assertThat(meta.sends()).isEmpty();
+    }
+
+    @Test
+    void aRefusalByMetaIsAnswered422WithTheFailedRecord() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH))
+                .willReturn(error(400, 10, 2534022, "This message is sent outside of allowed window.")));
+
+        HttpResponse<String> response = http.post("/messages", HELLO);
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        JsonNode record = json(response);
+        assertThat(record.path("status").asText()).isEqualTo("failed");
+        assertThat(record.path("error").path("category").asText()).isEqualTo("rejected");
+        assertThat(record.path("error").path("code").asInt()).isEqualTo(10);
+        assertThat(gateway.failed()).singleElement().isEqualTo(record);
+    }
+
+    @Test
+    void retriesThatRanOutAreAnswered503WithTheFailedRecord() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(error(500, 2, null, "Service temporarily unavailable")));
+
+        HttpResponse<String> response = http.post("/messages", HELLO);
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response).path("error").path("category").asText()).isEqualTo("exhausted");
+        assertThat(meta.sends()).hasSize(2);
+    }
+
+    @Test
+    void aBodyOverSixtyFourKibIsAnswered413AndOneMibToo() {
+        String justOver = "{\"recipient_id\":\"42\",\"message\":\"" + "x".repeat(64 * 1024) + "\"}";
+        String oneMib = "{\"recipient_id\":\"42\",\"message\":\"" + "x".repeat(1024 * 1024) + "\"}";
+
+        assertThat(http.post("/messages", justOver).statusCode()).isEqualTo(413);
+        assertThat(http.post("/messages", oneMib).statusCode()).isEqualTo(413);
+        assertThat(meta.sends()).isEmpty();
+    }
+
+    @Test
+    void aBodyUnderTheLimitIsReadAndJudgedByTheRules() {
+        String large = "{\"recipient_id\":\"42\",\"message\":\"" + "x".repeat(60 * 1024) + "\"}";
+
+        HttpResponse<String> response = http.post("/messages", large);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("violations").get(0).path("reason").asText())
+                .isEqualTo("message is 61440 bytes in UTF-8; the limit is 1000");
+    }
+
+    @Test
+    void aBodyThatIsNotJsonIsAnswered415() {
+        HttpResponse<String> text = http.send(http.request("/messages")
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(HELLO)));
+        HttpResponse<String> form = http.send(http.request("/messages")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("a=b")));
+        HttpResponse<String> none = http.send(http.request("/messages").POST(HttpRequest.BodyPublishers.ofString(HELLO)));
+
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(none.statusCode()).isEqualTo(415);
+        assertThat(meta.sends()).isEmpty();
+    }
+
+    @Test
+    void jsonWithACharsetIsAccepted() {
+        HttpResponse<String> response = http.send(http.request("/messages")
+                .header("Content-Type", "application/json; charset=utf-8").POST(HttpRequest.BodyPublishers.ofString(HELLO)));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void otherMethodsAreAnswered405() {
+        assertThat(http.get("/messages").statusCode()).isEqualTo(405);
+        assertThat(http.send(http.request("/messages").PUT(HttpRequest.BodyPublishers.ofString(HELLO))
+                .header("Content-Type", "application/json")).statusCode()).isEqualTo(405);
+        assertThat(http.send(http.request("/messages").DELETE()).statusCode()).isEqualTo(405);
+        assertThat(http.get("/messages/bulk").statusCode()).isEqualTo(405);
+        assertThat(meta.sends()).isEmpty();
+    }
+
+    @Test
+    void incomingHeadersGoNowhere() {
+        HttpResponse<String> response = http.post("/messages", HELLO,
+                "X-Secret-Header", "leak-me", "Authorization", "Bearer nobody-checks-this", "Cookie", "session=abc");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().map().keySet()).map(String::toLowerCase)
+                .doesNotContain("x-secret-header", "authorization", "cookie", "igoutcome", "igfailurecategory");
+        LoggedRequest call = meta.sends().get(0);
+        assertThat(call.getAllHeaderKeys()).map(String::toLowerCase)
+                .doesNotContain("x-secret-header", "authorization", "cookie", "idempotency-key");
+    }
+
+    @Test
+    void concurrentRequestsAreEachSentOnceAndAnswered() throws Exception {
+        int callers = 24;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<HttpResponse<String>>> calls = IntStream.range(0, callers)
+                    .<Callable<HttpResponse<String>>>mapToObj(i -> () -> http.post("/messages",
+                            "{\"recipient_id\":\"" + (1000 + i) + "\",\"message\":\"parallel " + i + "\"}"))
+                    .toList();
+            List<HttpResponse<String>> responses = pool.invokeAll(calls).stream().map(HttpSourceTest::join).toList();
+
+            assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+            // each caller hears its own outcome
+            for (int i = 0; i < callers; i++) {
+                assertThat(json(responses.get(i)).path("recipient_id").asText()).isEqualTo(String.valueOf(1000 + i));
+            }
+            assertThat(responses.stream().map(r -> json(r).path("message_id").asText()).distinct()).hasSize(callers);
+            assertThat(meta.sends()).hasSize(callers);
+            assertThat(gateway.sent()).hasSize(callers);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void withoutApiKeysTheServerListensOnLoopbackOnlyAndSaysSo() throws Exception {
+        assertThat(gateway.context().hasService(MainHttpServer.class).getHost()).isEqualTo("127.0.0.1");
+        assertThat(Files.readString(Path.of("target/test-logs/gateway.log")))
+                .contains("gateway.http.api-keys is empty: the HTTP server accepts calls without a key and therefore listens on 127.0.0.1 only");
+    }
+
+    @Test
+    void theOpenApiDescriptionIsServedAndNamesBothEndpoints() {
+        HttpResponse<String> response = http.get("/openapi.yaml");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));
+        assertThat(response.body()).startsWith("openapi: 3.").contains("\n  /messages:\n", "\n  /messages/bulk:\n");
+    }
+
+    static <T> T join(Future<T> future) {
+        try {
+            return future.get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
