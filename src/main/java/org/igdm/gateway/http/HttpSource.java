@@ -1,12 +1,15 @@
 package org.igdm.gateway.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.igdm.gateway.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the HTTP source: the beans of its YAML route, and where the server listens. */
+/** Wires the HTTP source: the beans of its YAML route, where the server listens, how it answers too large a body. */
 public final class HttpSource {
 
     public static final String API_KEYS = "gateway.http.api-keys";
@@ -17,27 +20,50 @@ public final class HttpSource {
     }
 
     /**
-     * Binds {@link HttpIngress} and {@link DeliveryAnswer}; without API keys the server (and the management endpoints, which share it)
-     * listens on loopback only, so an open gateway is never reachable from another machine. Camel Main has
-     * created but not yet started the servers when configurations run, so the bind address can still change.
+     * Binds {@link HttpIngress} and {@link DeliveryAnswer}; without API keys the server (and the management
+     * endpoints, which share it) listens on loopback only, so an open gateway is never reachable from another
+     * machine. Camel Main has created but not yet started the servers when configurations run, so the bind
+     * address can still change.
      */
-    public static void configure(CamelContext context) {
+    public static void configure(CamelContext context) throws Exception {
         ApiKeys keys = ApiKeys.parse(context.getPropertiesComponent().resolveProperty(API_KEYS).orElse(""));
         context.getRegistry().bind(HttpIngress.BEAN, new HttpIngress(keys));
         context.getRegistry().bind(DeliveryAnswer.BEAN, new DeliveryAnswer());
         MainHttpServer server = context.hasService(MainHttpServer.class);
-        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+        if (server == null) {
+            return;
+        }
+        // the server's router exists once the context has started
+        context.addStartupListener((started, alreadyStarted) -> answerOversizedBodiesAsProblems(started, server));
         if (keys.required()) {
             LOG.info("HTTP callers must send one of the {} configured in {} as 'Authorization: Bearer <key>'", keys, API_KEYS);
             return;
         }
-        if (server != null) {
-            server.setHost(LOOPBACK);
-        }
+        server.setHost(LOOPBACK);
+        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
         if (management != null) {
             management.setHost(LOOPBACK);
         }
         LOG.warn("{} is empty: the HTTP server accepts calls without a key and therefore listens on {} only. "
                 + "Set {} to accept calls from other machines.", API_KEYS, LOOPBACK, API_KEYS);
+    }
+
+    /**
+     * Vert.x answers a body past camel.server.max-body-size by failing the request with 413, which it then
+     * logs as an unhandled server error: a caller's mistake would fill the log at ERROR level. This failure
+     * handler answers it as a problem, like the route's own errors.
+     */
+    private static void answerOversizedBodiesAsProblems(CamelContext context, MainHttpServer server) throws JsonProcessingException {
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
+                VertxPlatformHttpRouter.getRouterNameFromPort(server.getPort()));
+        String body = Json.MAPPER.writeValueAsString(
+                new Problem("Payload Too Large", 413, "the body is larger than " + server.getMaxBodySize() + " bytes", null));
+        router.route().failureHandler(routing -> {
+            if (routing.statusCode() == 413 && !routing.response().ended()) {
+                routing.response().setStatusCode(413).putHeader("Content-Type", Problem.CONTENT_TYPE).end(body);
+            } else {
+                routing.next();
+            }
+        });
     }
 }
