@@ -10,60 +10,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
-import org.igdm.gateway.support.GatewayHttp;
+import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.igdm.gateway.support.TestLog;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /messages on the running gateway without API keys: each answer DESIGN.md names, and what Meta receives. */
 class HttpSourceTest {
 
     private static final String HELLO = "{\"recipient_id\":\"1234567890\",\"message\":\"Hello, world\"}";
 
-    @TempDir
-    static Path home;
-    static GraphStub meta;
-    static RunningGateway gateway;
-    static GatewayHttp http;
-
-    @BeforeAll
-    static void start() throws Exception {
-        meta = new GraphStub();
-        Map<String, String> settings = RunningGateway.defaults(home, meta.url());
-        settings.put("gateway.retry.max-attempts", "2");
-        gateway = RunningGateway.start(home, settings);
-        http = gateway.http();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-        meta.close();
-    }
-
-    @BeforeEach
-    void fresh() {
-        meta.reset();
-        gateway.clearSinks();
-    }
+    @RegisterExtension
+    static final GatewayFixture app = GatewayFixture.withSettings(settings -> settings.put("gateway.retry.max-attempts", "2"));
 
     @Test
     void aSentMessageIsAnswered200WithItsSentRecord() {
-        HttpResponse<String> response = http.post("/messages", HELLO);
+        HttpResponse<String> response = app.http().post("/messages", HELLO);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
@@ -74,9 +45,9 @@ class HttpSourceTest {
         assertThat(record.path("message_id").asText()).startsWith("mid.");
         // no key given: the gateway assigns one, so that the record still carries a key
         assertThat(record.path("idempotency_key").asText()).startsWith("http:");
-        assertThat(gateway.sent()).singleElement().isEqualTo(record);
+        assertThat(app.gateway().sent()).singleElement().isEqualTo(record);
 
-        assertThat(meta.sends()).singleElement().satisfies(call -> assertThat(call.getBodyAsString()).isEqualTo(
+        assertThat(app.meta().sends()).singleElement().satisfies(call -> assertThat(call.getBodyAsString()).isEqualTo(
                 "recipient=%7B%22id%22%3A%221234567890%22%7D"
                         + "&message=%7B%22text%22%3A%22Hello%2C+world%22%7D"
                         + "&messaging_type=RESPONSE"
@@ -85,29 +56,29 @@ class HttpSourceTest {
 
     @Test
     void theIdempotencyKeyHeaderWorksAsTheFieldAndARepeatIsAnsweredWithTheFirstOutcome() {
-        HttpResponse<String> first = http.post("/messages", HELLO, "Idempotency-Key", "order-77");
-        HttpResponse<String> again = http.post("/messages", HELLO, "Idempotency-Key", "order-77");
+        HttpResponse<String> first = app.http().post("/messages", HELLO, "Idempotency-Key", "order-77");
+        HttpResponse<String> again = app.http().post("/messages", HELLO, "Idempotency-Key", "order-77");
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(json(first).path("idempotency_key").asText()).isEqualTo("order-77");
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again)).isEqualTo(json(first));
-        assertThat(meta.sends()).hasSize(1);
+        assertThat(app.meta().sends()).hasSize(1);
     }
 
     @Test
     void aHeaderKeyThatDiffersFromTheFieldIsInvalid() {
-        HttpResponse<String> response = http.post("/messages",
+        HttpResponse<String> response = app.http().post("/messages",
                 "{\"recipient_id\":\"42\",\"message\":\"hi\",\"idempotency_key\":\"a\"}", "Idempotency-Key", "b");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("violations").get(0).path("field").asText()).isEqualTo("idempotency_key");
-        assertThat(meta.sends()).isEmpty();
+        assertThat(app.meta().sends()).isEmpty();
     }
 
     @Test
     void anInvalidRequestIsAnswered400NamingEachBadFieldAndIsNeverSent() {
-        HttpResponse<String> response = http.post("/messages",
+        HttpResponse<String> response = app.http().post("/messages",
                 "{\"recipient_id\":\"abc\",\"message\":\"" + "é".repeat(600) + "\",\"tag\":\"CONFIRMED_EVENT_UPDATE\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -119,14 +90,14 @@ class HttpSourceTest {
                 .containsExactly("recipient_id", "message", "tag");
         assertThat(problem.path("violations").get(1).path("reason").asText())
                 .isEqualTo("message is 1200 bytes in UTF-8; the limit is 1000");
-        assertThat(meta.sends()).isEmpty();
+        assertThat(app.meta().sends()).isEmpty();
         // answered at the door: the caller has the reasons, the sinks are for what the gateway accepted
-        assertThat(gateway.failed()).isEmpty();
+        assertThat(app.gateway().failed()).isEmpty();
     }
 
     @Test
     void aMissingFieldIsNamed() {
-        HttpResponse<String> response = http.post("/messages", "{\"message\":\"to nobody\"}");
+        HttpResponse<String> response = app.http().post("/messages", "{\"message\":\"to nobody\"}");
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("violations")).singleElement()
@@ -135,39 +106,39 @@ class HttpSourceTest {
 
     @Test
     void malformedJsonIsAnswered400() {
-        HttpResponse<String> response = http.post("/messages", "{\"recipient_id\": \"42\", \"message\": ");
+        HttpResponse<String> response = app.http().post("/messages", "{\"recipient_id\": \"42\", \"message\": ");
 
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode problem = json(response);
         assertThat(problem.path("violations").get(0).path("field").asText()).isEqualTo("body");
         assertThat(problem.path("detail").asText()).contains("not valid JSON");
-        assertThat(meta.sends()).isEmpty();
+        assertThat(app.meta().sends()).isEmpty();
     }
 
     @Test
     void aRefusalByMetaIsAnswered422WithTheFailedRecord() {
-        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH))
+        app.meta().server().stubFor(post(urlPathEqualTo(GraphStub.PATH))
                 .willReturn(error(400, 10, 2534022, "This message is sent outside of allowed window.")));
 
-        HttpResponse<String> response = http.post("/messages", HELLO);
+        HttpResponse<String> response = app.http().post("/messages", HELLO);
 
         assertThat(response.statusCode()).isEqualTo(422);
         JsonNode record = json(response);
         assertThat(record.path("status").asText()).isEqualTo("failed");
         assertThat(record.path("error").path("category").asText()).isEqualTo("rejected");
         assertThat(record.path("error").path("code").asInt()).isEqualTo(10);
-        assertThat(gateway.failed()).singleElement().isEqualTo(record);
+        assertThat(app.gateway().failed()).singleElement().isEqualTo(record);
     }
 
     @Test
     void retriesThatRanOutAreAnswered503WithTheFailedRecord() {
-        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(error(500, 2, null, "Service temporarily unavailable")));
+        app.meta().server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(error(500, 2, null, "Service temporarily unavailable")));
 
-        HttpResponse<String> response = http.post("/messages", HELLO);
+        HttpResponse<String> response = app.http().post("/messages", HELLO);
 
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(json(response).path("error").path("category").asText()).isEqualTo("exhausted");
-        assertThat(meta.sends()).hasSize(2);
+        assertThat(app.meta().sends()).hasSize(2);
     }
 
     @Test
@@ -175,16 +146,22 @@ class HttpSourceTest {
         String justOver = "{\"recipient_id\":\"42\",\"message\":\"" + "x".repeat(64 * 1024) + "\"}";
         String oneMib = "{\"recipient_id\":\"42\",\"message\":\"" + "x".repeat(1024 * 1024) + "\"}";
 
-        assertThat(http.post("/messages", justOver).statusCode()).isEqualTo(413);
-        assertThat(http.post("/messages", oneMib).statusCode()).isEqualTo(413);
-        assertThat(meta.sends()).isEmpty();
+        long logBefore = TestLog.mark();
+        HttpResponse<String> over = app.http().post("/messages", justOver);
+        assertThat(over.statusCode()).isEqualTo(413);
+        assertThat(over.headers().firstValue("Content-Type")).hasValue(Problem.CONTENT_TYPE);
+        assertThat(json(over).path("detail").asText()).isEqualTo("the body is larger than 65536 bytes");
+        assertThat(app.http().post("/messages", oneMib).statusCode()).isEqualTo(413);
+        assertThat(app.meta().sends()).isEmpty();
+        // a caller's mistake, not the server's: nothing at ERROR level
+        assertThat(TestLog.since(logBefore)).doesNotContain("Unhandled exception in router");
     }
 
     @Test
     void aBodyUnderTheLimitIsReadAndJudgedByTheRules() {
         String large = "{\"recipient_id\":\"42\",\"message\":\"" + "x".repeat(60 * 1024) + "\"}";
 
-        HttpResponse<String> response = http.post("/messages", large);
+        HttpResponse<String> response = app.http().post("/messages", large);
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("violations").get(0).path("reason").asText())
@@ -193,21 +170,21 @@ class HttpSourceTest {
 
     @Test
     void aBodyThatIsNotJsonIsAnswered415() {
-        HttpResponse<String> text = http.send(http.request("/messages")
+        HttpResponse<String> text = app.http().send(app.http().request("/messages")
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(HELLO)));
-        HttpResponse<String> form = http.send(http.request("/messages")
+        HttpResponse<String> form = app.http().send(app.http().request("/messages")
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("a=b")));
-        HttpResponse<String> none = http.send(http.request("/messages").POST(HttpRequest.BodyPublishers.ofString(HELLO)));
+        HttpResponse<String> none = app.http().send(app.http().request("/messages").POST(HttpRequest.BodyPublishers.ofString(HELLO)));
 
         assertThat(text.statusCode()).isEqualTo(415);
         assertThat(form.statusCode()).isEqualTo(415);
         assertThat(none.statusCode()).isEqualTo(415);
-        assertThat(meta.sends()).isEmpty();
+        assertThat(app.meta().sends()).isEmpty();
     }
 
     @Test
     void jsonWithACharsetIsAccepted() {
-        HttpResponse<String> response = http.send(http.request("/messages")
+        HttpResponse<String> response = app.http().send(app.http().request("/messages")
                 .header("Content-Type", "application/json; charset=utf-8").POST(HttpRequest.BodyPublishers.ofString(HELLO)));
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -215,23 +192,23 @@ class HttpSourceTest {
 
     @Test
     void otherMethodsAreAnswered405() {
-        assertThat(http.get("/messages").statusCode()).isEqualTo(405);
-        assertThat(http.send(http.request("/messages").PUT(HttpRequest.BodyPublishers.ofString(HELLO))
+        assertThat(app.http().get("/messages").statusCode()).isEqualTo(405);
+        assertThat(app.http().send(app.http().request("/messages").PUT(HttpRequest.BodyPublishers.ofString(HELLO))
                 .header("Content-Type", "application/json")).statusCode()).isEqualTo(405);
-        assertThat(http.send(http.request("/messages").DELETE()).statusCode()).isEqualTo(405);
-        assertThat(http.get("/messages/bulk").statusCode()).isEqualTo(405);
-        assertThat(meta.sends()).isEmpty();
+        assertThat(app.http().send(app.http().request("/messages").DELETE()).statusCode()).isEqualTo(405);
+        assertThat(app.http().get("/messages/bulk").statusCode()).isEqualTo(405);
+        assertThat(app.meta().sends()).isEmpty();
     }
 
     @Test
     void incomingHeadersGoNowhere() {
-        HttpResponse<String> response = http.post("/messages", HELLO,
+        HttpResponse<String> response = app.http().post("/messages", HELLO,
                 "X-Secret-Header", "leak-me", "Authorization", "Bearer nobody-checks-this", "Cookie", "session=abc");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().map().keySet()).map(String::toLowerCase)
                 .doesNotContain("x-secret-header", "authorization", "cookie", "igoutcome", "igfailurecategory");
-        LoggedRequest call = meta.sends().get(0);
+        LoggedRequest call = app.meta().sends().get(0);
         assertThat(call.getAllHeaderKeys()).map(String::toLowerCase)
                 .doesNotContain("x-secret-header", "authorization", "cookie", "idempotency-key");
     }
@@ -242,7 +219,7 @@ class HttpSourceTest {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<HttpResponse<String>>> calls = IntStream.range(0, callers)
-                    .<Callable<HttpResponse<String>>>mapToObj(i -> () -> http.post("/messages",
+                    .<Callable<HttpResponse<String>>>mapToObj(i -> () -> app.http().post("/messages",
                             "{\"recipient_id\":\"" + (1000 + i) + "\",\"message\":\"parallel " + i + "\"}"))
                     .toList();
             List<HttpResponse<String>> responses = pool.invokeAll(calls).stream().map(HttpSourceTest::join).toList();
@@ -253,23 +230,23 @@ class HttpSourceTest {
                 assertThat(json(responses.get(i)).path("recipient_id").asText()).isEqualTo(String.valueOf(1000 + i));
             }
             assertThat(responses.stream().map(r -> json(r).path("message_id").asText()).distinct()).hasSize(callers);
-            assertThat(meta.sends()).hasSize(callers);
-            assertThat(gateway.sent()).hasSize(callers);
+            assertThat(app.meta().sends()).hasSize(callers);
+            assertThat(app.gateway().sent()).hasSize(callers);
         } finally {
             pool.shutdownNow();
         }
     }
 
     @Test
-    void withoutApiKeysTheServerListensOnLoopbackOnlyAndSaysSo() throws Exception {
-        assertThat(gateway.context().hasService(MainHttpServer.class).getHost()).isEqualTo("127.0.0.1");
-        assertThat(Files.readString(Path.of("target/test-logs/gateway.log")))
+    void withoutApiKeysTheServerListensOnLoopbackOnlyAndSaysSo() {
+        assertThat(app.gateway().context().hasService(MainHttpServer.class).getHost()).isEqualTo("127.0.0.1");
+        assertThat(app.log())
                 .contains("gateway.http.api-keys is empty: the HTTP server accepts calls without a key and therefore listens on 127.0.0.1 only");
     }
 
     @Test
     void theOpenApiDescriptionIsServedAndNamesBothEndpoints() {
-        HttpResponse<String> response = http.get("/openapi.yaml");
+        HttpResponse<String> response = app.http().get("/openapi.yaml");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));

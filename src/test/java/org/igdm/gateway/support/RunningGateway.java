@@ -99,13 +99,16 @@ public final class RunningGateway implements AutoCloseable {
 
     /** Empties both sinks, so that a test sees only its own records. */
     public void clearSinks() {
-        Path outbox = home.resolve("outbox");
-        if (!Files.exists(outbox)) {
+        deleteRecursively(home.resolve("outbox"));
+    }
+
+    public static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(outbox)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path each : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(each);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

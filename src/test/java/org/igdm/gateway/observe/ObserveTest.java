@@ -1,0 +1,99 @@
+package org.igdm.gateway.observe;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.igdm.gateway.support.GatewayHttp.json;
+import static org.igdm.gateway.support.GraphStub.error;
+
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.igdm.gateway.broker.EmbeddedBroker;
+import org.igdm.gateway.support.GatewayHttp;
+import org.igdm.gateway.support.GraphStub;
+import org.igdm.gateway.support.RunningGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /observe/health and /observe/metrics on the running gateway. */
+class ObserveTest {
+
+    @TempDir
+    Path home;
+    GraphStub meta;
+    RunningGateway gateway;
+    GatewayHttp http;
+
+    @BeforeEach
+    void start() throws Exception {
+        meta = new GraphStub();
+        gateway = RunningGateway.start(home, RunningGateway.defaults(home, meta.url()));
+        http = gateway.http();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+        meta.close();
+    }
+
+    @Test
+    void healthIsUpWhileTheRoutesAndTheBrokerAreAndDownOnceTheBrokerStops() throws Exception {
+        HttpResponse<String> up = http.get("/observe/health");
+        assertThat(up.statusCode()).isEqualTo(200);
+        assertThat(json(up).path("status").asText()).isEqualTo("UP");
+
+        gateway.context().getRegistry().findSingleByType(EmbeddedBroker.class).stop();
+
+        HttpResponse<String> down = http.get("/observe/health");
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(json(down).path("status").asText()).isEqualTo("DOWN");
+        assertThat(json(down).path("checks")).anySatisfy(check -> {
+            assertThat(check.path("name").asText()).isEqualTo("broker");
+            assertThat(check.path("status").asText()).isEqualTo("DOWN");
+            assertThat(check.path("message").asText()).isEqualTo("the embedded broker is not running");
+        });
+    }
+
+    @Test
+    void healthIsDownWhenARouteIsStopped() throws Exception {
+        gateway.context().getRouteController().stopRoute("http-bulk");
+
+        HttpResponse<String> down = http.get("/observe/health");
+
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(json(down).path("checks")).anySatisfy(check -> {
+            assertThat(check.path("name").asText()).isEqualTo("route:http-bulk");
+            assertThat(check.path("status").asText()).isEqualTo("DOWN");
+        });
+    }
+
+    @Test
+    void metricsShowCamelsRouteFiguresAndTheGatewaysOwnCounters() {
+        String hello = "{\"recipient_id\":\"42\",\"message\":\"hi\"}";
+        http.post("/messages", hello);
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("flaky")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(500, 2, null, "Service temporarily unavailable"))
+                .willSetStateTo("recovered"));
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("flaky")
+                .whenScenarioStateIs("recovered").willReturn(error(400, 10, 2534022, "outside of allowed window")));
+        http.post("/messages", hello);
+
+        HttpResponse<String> metrics = http.get("/observe/metrics");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        assertThat(metrics.body()).contains(
+                "\ngateway_messages_sent_total 1.0\n",
+                "\ngateway_messages_failed_total{category=\"rejected\"} 1.0\n",
+                "\ngateway_retries_total 1.0\n",
+                // the stub reports 28% app usage and 12% business use case usage: the higher one counts
+                "\ngateway_rate_limit_usage_percent 28.0\n",
+                "camel_exchanges_total{camelContext=\"ig-dm-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"http-send\"} 2.0")
+                .doesNotContain(RunningGateway.TOKEN);
+    }
+}
