@@ -3,11 +3,13 @@ package org.igdm.gateway.http;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.JMSException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.util.ObjectHelper;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.delivery.DeliveryKeys;
@@ -116,6 +118,11 @@ public final class HttpIngress {
             problem = http.problem();
         } else if (caught instanceof InvalidRequestException invalid) {
             problem = new Problem("Invalid request", 400, invalid.getMessage(), invalid.violations());
+        } else if (ObjectHelper.getException(JMSException.class, caught) != null) {
+            LOG.error("A bulk request could not be queued on {}: {}", Queues.SEND, caught.getMessage());
+            problem = new Problem("Service Unavailable", 503, "the durable queue is unavailable; the elements before the "
+                    + "failure may be queued already: post the same array again with the same Idempotency-Key later, "
+                    + "and none is sent twice", null);
         } else {
             LOG.error("HTTP request failed: {}", caught == null ? "unknown error" : caught.getMessage(), caught);
             problem = new Problem("Internal Server Error", 500, "the request could not be handled; the gateway's log says why", null);

@@ -41,7 +41,7 @@ class ObserveTest {
     }
 
     @Test
-    void healthIsUpWhileTheRoutesAndTheBrokerAreAndDownOnceTheBrokerStops() throws Exception {
+    void healthIsUpWhileTheRoutesAndTheBrokerAreAndDownOnceTheBrokerStopsAndBulkIsAnswered503() throws Exception {
         HttpResponse<String> up = http.get("/observe/health");
         assertThat(up.statusCode()).isEqualTo(200);
         assertThat(json(up).path("status").asText()).isEqualTo("UP");
@@ -56,6 +56,10 @@ class ObserveTest {
             assertThat(check.path("status").asText()).isEqualTo("DOWN");
             assertThat(check.path("message").asText()).isEqualTo("the embedded broker is not running");
         });
+        // and a bulk request, which needs the queue, is told to come back
+        HttpResponse<String> bulk = http.post("/messages/bulk", "[{\"recipient_id\":\"42\",\"message\":\"hi\"}]");
+        assertThat(bulk.statusCode()).isEqualTo(503);
+        assertThat(json(bulk).path("detail").asText()).startsWith("the durable queue is unavailable");
     }
 
     @Test
