@@ -38,7 +38,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         BrokerWiring.wire(context, settings);
-        GatewayMetrics.bind(context);
+        GatewayMetrics.bind(context, gate);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         HttpSource.configure(context);
     }

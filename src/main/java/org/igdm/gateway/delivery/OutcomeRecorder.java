@@ -34,7 +34,7 @@ public final class OutcomeRecorder {
         OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), request.recipientId(), request.idempotencyKey(),
                 result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported());
         LOG.debug("sent {} to {} as {}", sent.source(), sent.recipientId(), sent.messageId());
-        GatewayMetrics.of(exchange).sent(result.usage().maxPercent());
+        GatewayMetrics.of(exchange).sent();
         write(exchange, sent);
     }
 

@@ -1,19 +1,21 @@
 package org.igdm.gateway.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.igdm.gateway.pacing.AccountGate;
 
 /**
  * The gateway's own figures, next to Camel's route metrics at /observe/metrics: messages sent, messages failed
- * per category, retries of transient failures, and the rate-limit usage Meta reported last.
+ * per category, retries of transient failures, and the account's pacing (the usage Meta reported, the pace
+ * it leads to, pauses for rate limits and outages).
  */
 public final class GatewayMetrics {
 
@@ -25,27 +27,35 @@ public final class GatewayMetrics {
     private final Counter sent;
     private final Counter retries;
     private final Map<String, Counter> failed = new ConcurrentHashMap<>();
-    private final AtomicInteger rateLimitUsage = new AtomicInteger();
 
-    public GatewayMetrics(MeterRegistry registry) {
+    public GatewayMetrics(MeterRegistry registry, AccountGate gate) {
         this.registry = registry;
         this.sent = Counter.builder("gateway.messages.sent").description("Messages Meta accepted").register(registry);
         this.retries = Counter.builder("gateway.retries")
                 .description("Graph API calls repeated after a transient failure").register(registry);
-        Gauge.builder("gateway.rate.limit.usage", rateLimitUsage, AtomicInteger::get)
-                .description("The highest usage in percent that Meta reported on its last answer (100 means throttled)")
-                .baseUnit("percent")
+        Gauge.builder("gateway.rate.limit.usage", gate, AccountGate::usagePercent)
+                .description("The highest usage in percent that Meta last reported for the account (100 means throttled)")
+                .baseUnit("percent").register(registry);
+        Gauge.builder("gateway.pacing.rate", gate, AccountGate::currentRate)
+                .description("Sends per second allowed now: ig.max-sends-per-second, slower while the usage is high")
                 .register(registry);
+        Gauge.builder("gateway.pacing.paused", gate, g -> g.pausedFor().toMillis() / 1000.0)
+                .description("How long sending stays paused for a rate limit or an open circuit breaker")
+                .baseUnit("seconds").register(registry);
+        FunctionCounter.builder("gateway.pacing.rate.limit.pauses", gate, AccountGate::pauses)
+                .description("Pauses because Meta rate-limited the account").register(registry);
+        FunctionCounter.builder("gateway.pacing.breaker.openings", gate, AccountGate::breakerOpenings)
+                .description("Times the circuit breaker opened because the Graph API kept failing").register(registry);
     }
 
     /** Binds the metrics on the registry Camel's Prometheus endpoint scrapes (created here if Camel has none yet). */
-    public static GatewayMetrics bind(CamelContext context) {
+    public static GatewayMetrics bind(CamelContext context, AccountGate gate) {
         MeterRegistry registry = context.getRegistry().lookupByNameAndType(CAMEL_METER_REGISTRY, MeterRegistry.class);
         if (registry == null) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(CAMEL_METER_REGISTRY, registry);
         }
-        GatewayMetrics metrics = new GatewayMetrics(registry);
+        GatewayMetrics metrics = new GatewayMetrics(registry, gate);
         context.getRegistry().bind(BEAN, metrics);
         return metrics;
     }
@@ -54,10 +64,8 @@ public final class GatewayMetrics {
         return exchange.getContext().getRegistry().lookupByNameAndType(BEAN, GatewayMetrics.class);
     }
 
-    /** A message Meta accepted, and the usage it reported with the answer. */
-    public void sent(int rateLimitPercent) {
+    public void sent() {
         sent.increment();
-        rateLimitUsage.set(rateLimitPercent);
     }
 
     /** A request that ended in the failed sink, by {@code error.category}. */

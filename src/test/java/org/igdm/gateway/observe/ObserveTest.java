@@ -78,13 +78,14 @@ class ObserveTest {
     @Test
     void metricsShowCamelsRouteFiguresAndTheGatewaysOwnCounters() {
         String hello = "{\"recipient_id\":\"42\",\"message\":\"hi\"}";
-        http.post("/messages", hello);
         meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("flaky")
                 .whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(error(500, 2, null, "Service temporarily unavailable"))
                 .willSetStateTo("recovered"));
         meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("flaky")
                 .whenScenarioStateIs("recovered").willReturn(error(400, 10, 2534022, "outside of allowed window")));
+        http.post("/messages", hello);
+        meta.reset();
         http.post("/messages", hello);
 
         HttpResponse<String> metrics = http.get("/observe/metrics");
@@ -95,8 +96,12 @@ class ObserveTest {
                 "\ngateway_messages_sent_total 1.0\n",
                 "\ngateway_messages_failed_total{category=\"rejected\"} 1.0\n",
                 "\ngateway_retries_total 1.0\n",
-                // the stub reports 28% app usage and 12% business use case usage: the higher one counts
+                // the last answer reported 28% app usage and 12% business use case usage: the higher one counts
                 "\ngateway_rate_limit_usage_percent 28.0\n",
+                "\ngateway_pacing_rate 100.0\n",
+                "\ngateway_pacing_paused_seconds 0.0\n",
+                "\ngateway_pacing_rate_limit_pauses_total 0.0\n",
+                "\ngateway_pacing_breaker_openings_total 0.0\n",
                 "camel_exchanges_total{camelContext=\"ig-dm-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"http-send\"} 2.0")
                 .doesNotContain(RunningGateway.TOKEN);
     }
