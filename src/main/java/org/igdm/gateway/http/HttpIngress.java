@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Java half of the HTTP source ({@code routes/http-source.yaml}): who may call, what a body must be,
- * and which status and body each outcome is answered with. Vert.x already answers 405, 413 and 415 before a
- * request reaches the route.
+ * what a bulk request queues, and the problem+json answers. {@link DeliveryAnswer} answers a delivery's
+ * outcome; Vert.x already answers 405, 413 and 415 before a request reaches the route.
  */
 public final class HttpIngress {
 
     public static final String BEAN = "httpIngress";
     public static final String SOURCE = "http";
-    static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
+    private static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
     /** Property: the caller's {@code Idempotency-Key} header, kept once the incoming headers are dropped. */
     private static final String IDEMPOTENCY_KEY = "igHttpIdempotencyKey";
     /** Property: the 202 answer of a bulk request, kept while its valid elements are queued. */
@@ -54,7 +54,8 @@ public final class HttpIngress {
             throw new HttpProblemException(new Problem("Unauthorized", 401,
                     "send one of the gateway's API keys as 'Authorization: Bearer <key>'", null));
         }
-        exchange.setProperty(IDEMPOTENCY_KEY, message.getHeader(IDEMPOTENCY_KEY_HEADER, String.class));
+        String key = message.getHeader(IDEMPOTENCY_KEY_HEADER, String.class);
+        exchange.setProperty(IDEMPOTENCY_KEY, key == null || key.isBlank() ? null : key);
         exchange.setProperty(DeliveryKeys.SOURCE, SOURCE);
         message.removeHeaders("*");
     }
@@ -138,7 +139,7 @@ public final class HttpIngress {
         if (request.idempotencyKey() != null) {
             return request;
         }
-        String key = callerKey == null || callerKey.isBlank() ? SOURCE + ":" + UUID.randomUUID() : callerKey;
+        String key = callerKey == null ? SOURCE + ":" + UUID.randomUUID() : callerKey;
         return RequestValidator.validate(request.withIdempotencyKey(key));
     }
 

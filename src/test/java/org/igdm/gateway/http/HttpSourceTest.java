@@ -67,6 +67,15 @@ class HttpSourceTest {
     }
 
     @Test
+    void aBlankIdempotencyKeyHeaderCountsAsNone() {
+        HttpResponse<String> response = app.http().post("/messages",
+                "{\"recipient_id\":\"42\",\"message\":\"hi\",\"idempotency_key\":\"field-key\"}", "Idempotency-Key", " ");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response).path("idempotency_key").asText()).isEqualTo("field-key");
+    }
+
+    @Test
     void aHeaderKeyThatDiffersFromTheFieldIsInvalid() {
         HttpResponse<String> response = app.http().post("/messages",
                 "{\"recipient_id\":\"42\",\"message\":\"hi\",\"idempotency_key\":\"a\"}", "Idempotency-Key", "b");
