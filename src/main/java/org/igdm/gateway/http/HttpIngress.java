@@ -118,7 +118,7 @@ public final class HttpIngress {
         if (caught instanceof HttpProblemException http) {
             problem = http.problem();
         } else if (caught instanceof InvalidRequestException invalid) {
-            problem = new Problem("Invalid request", 400, invalid.getMessage(), invalid.violations());
+            problem = new Problem("Bad Request", 400, invalid.getMessage(), invalid.violations());
         } else if (ObjectHelper.getException(JMSException.class, caught) != null) {
             LOG.error("A bulk request could not be queued on {}: {}", Queues.SEND, caught.getMessage());
             problem = new Problem("Service Unavailable", 503, "the durable queue is unavailable; the elements before the "

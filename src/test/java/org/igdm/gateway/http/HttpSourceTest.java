@@ -11,18 +11,22 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
 import org.igdm.gateway.support.TestLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** POST /messages on the running gateway without API keys: each answer DESIGN.md names, and what Meta receives. */
 class HttpSourceTest {
@@ -94,7 +98,7 @@ class HttpSourceTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue(Problem.CONTENT_TYPE);
         JsonNode problem = json(response);
         assertThat(problem.path("status").asInt()).isEqualTo(400);
-        assertThat(problem.path("title").asText()).isEqualTo("Invalid request");
+        assertThat(problem.path("title").asText()).isEqualTo("Bad Request");
         assertThat(problem.path("violations")).extracting(v -> v.path("field").asText())
                 .containsExactly("recipient_id", "message", "tag");
         assertThat(problem.path("violations").get(1).path("reason").asText())
@@ -259,7 +263,16 @@ class HttpSourceTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));
-        assertThat(response.body()).startsWith("openapi: 3.").contains("\n  /messages:\n", "\n  /messages/bulk:\n");
+        Map<?, ?> description = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(response.body());
+        assertThat(description.get("openapi")).asString().startsWith("3.");
+        Map<?, ?> paths = (Map<?, ?>) description.get("paths");
+        assertThat(paths).asInstanceOf(InstanceOfAssertFactories.MAP).containsOnlyKeys("/messages", "/messages/bulk");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) paths.get("/messages")).get("post")).get("responses"))
+                .asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsKeys("200", "400", "401", "405", "413", "415", "422", "503");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) paths.get("/messages/bulk")).get("post")).get("responses"))
+                .asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsKeys("202", "400", "401", "405", "413", "415", "503");
     }
 
     static <T> T join(Future<T> future) {
