@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.apache.camel.util.ObjectHelper;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.broker.Queues;
@@ -119,6 +120,9 @@ public final class HttpIngress {
             problem = http.problem();
         } else if (caught instanceof InvalidRequestException invalid) {
             problem = new Problem("Bad Request", 400, invalid.getMessage(), invalid.violations());
+        } else if (caught instanceof ThrottlerRejectedExecutionException) {
+            problem = new Problem("Service Unavailable", 503, "as many sends as the gateway allows are waiting for Meta; "
+                    + "try again in a moment, or queue many messages at once with /messages/bulk", null);
         } else if (ObjectHelper.getException(JMSException.class, caught) != null) {
             LOG.error("A bulk request could not be queued on {}: {}", Queues.SEND, caught.getMessage());
             problem = new Problem("Service Unavailable", 503, "the durable queue is unavailable; the elements before the "
@@ -131,6 +135,8 @@ public final class HttpIngress {
         respond(exchange, problem.status(), Problem.CONTENT_TYPE, Json.MAPPER.writeValueAsString(problem));
         if (problem.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+        } else if (caught instanceof ThrottlerRejectedExecutionException) {
+            exchange.getMessage().setHeader("Retry-After", 1);
         }
     }
 

@@ -3,11 +3,18 @@ package org.igdm.gateway.observe;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.igdm.gateway.support.GatewayHttp.json;
 import static org.igdm.gateway.support.GraphStub.error;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.nio.file.Path;
 import org.igdm.gateway.broker.EmbeddedBroker;
 import org.igdm.gateway.support.GatewayHttp;
@@ -73,6 +80,43 @@ class ObserveTest {
             assertThat(check.path("name").asText()).isEqualTo("route:http-bulk");
             assertThat(check.path("status").asText()).isEqualTo("DOWN");
         });
+    }
+
+    @Test
+    void healthAnswersAtOnceWhileSendsWaitForASlowMetaAndCallersPastTheLimitAreAskedToComeBack() throws Exception {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(5000)));
+        int callers = 30;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<HttpResponse<String>>> sends = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String request = "{\"recipient_id\":\"" + (500 + i) + "\",\"message\":\"slow\"}";
+                sends.add(pool.submit(() -> http.post("/messages", request)));
+            }
+            // the sends hold their places while Meta takes its time; the rest have been answered
+            await().atMost(Duration.ofSeconds(4)).until(() -> sends.stream().filter(Future::isDone).count() == callers - 16
+                    && gateway.context().getInflightRepository().size("http-send") == 16);
+
+            long start = System.nanoTime();
+            HttpResponse<String> health = http.get("/observe/health");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(took).isLessThan(Duration.ofSeconds(1));
+
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> send : sends) {
+                answers.add(send.get());
+            }
+            // gateway.http.max-concurrent-sends = 16 waited for Meta; the others heard 503 at once
+            assertThat(answers).filteredOn(r -> r.statusCode() == 200).hasSize(16);
+            assertThat(answers).filteredOn(r -> r.statusCode() == 503).hasSize(callers - 16).allSatisfy(busy -> {
+                assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(json(busy).path("detail").asText()).startsWith("as many sends as the gateway allows");
+            });
+            assertThat(meta.sends()).hasSize(16);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
