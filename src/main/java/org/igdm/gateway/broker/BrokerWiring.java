@@ -17,6 +17,8 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 public final class BrokerWiring {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerWiring.class);
+    /** Registry name of the connection factory for JMS consumers. */
+    public static final String CONSUMER_CONNECTIONS = "jmsConsumerConnections";
 
     private BrokerWiring() {
     }
@@ -33,7 +35,10 @@ public final class BrokerWiring {
             LOG.info("Using the external JMS broker at {}", url);
         }
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url);
-        // one shared connection with cached sessions and producers: a send must not open a connection
+        // consumers (routes/jms-source.yaml) use the plain factory: their listener container keeps its own
+        // connection and sessions (CACHE_CONSUMER), and can be stopped and started with its route
+        context.getRegistry().bind(CONSUMER_CONNECTIONS, artemis);
+        // producers share one connection with cached sessions and producers: a send must not open a connection
         CachingConnectionFactory connections = new CachingConnectionFactory(artemis);
         connections.setSessionCacheSize(32);
         connections.setReconnectOnException(true);

@@ -85,6 +85,18 @@ class JmsSourceTest {
     }
 
     @Test
+    void theSourceRouteCanBeStoppedAndStartedAgain() throws Exception {
+        gateway.context().getRouteController().stopRoute("jms-source");
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"556\",\"message\":\"queued while stopped\"}");
+        Thread.sleep(500);
+        assertThat(meta.sends()).isEmpty();
+
+        gateway.context().getRouteController().startRoute("jms-source");
+        gateway.awaitOutcomes(1);
+        assertThat(gateway.sent()).singleElement().satisfies(r -> assertThat(r.path("recipient_id").asText()).isEqualTo("556"));
+    }
+
+    @Test
     void invalidMessagesAreRecordedOnceAndLeaveTheQueue() throws Exception {
         legacy.send(Queues.SEND, "{\"recipient_id\":\"1\",\"message\":");
         legacy.send(Queues.SEND, "{\"recipient_id\":\"1\"}");

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real application as its own process, stopped mid-run by SIGKILL or SIGTERM and started again:
- * every request ends with exactly one record, and Meta sees a recipient twice at most for the calls that
- * were under way at the instant of a kill.
+ * every request ends sent, with its record, and Meta sees a recipient twice at most for the calls that were
+ * under way at the instant of a kill; the same holds for a record written at that instant.
  */
 class CrashTest {
 
@@ -38,6 +38,7 @@ class CrashTest {
     Path home;
     GraphStub meta;
     Map<String, String> settings;
+    int repeatedRecords;
 
     @BeforeEach
     void stub() {
@@ -56,7 +57,8 @@ class CrashTest {
     @Test
     void aKilledGatewayLosesNothingAndRecordsEveryMessageOnce() throws Exception {
         int sentTwice = runInterruptedBy(GatewayProcess::kill);
-        System.out.println("SIGKILL crash test: recipients Meta saw twice = " + sentTwice + " (consumers in flight: " + CONSUMERS + ")");
+        System.out.println("SIGKILL crash test: recipients Meta saw twice = " + sentTwice + ", sent records written twice = "
+                + repeatedRecords + " (consumers in flight: " + CONSUMERS + ")");
         assertThat(sentTwice).isLessThanOrEqualTo(CONSUMERS);
     }
 
@@ -67,6 +69,7 @@ class CrashTest {
         assertThat(java.nio.file.Files.readString(home.resolve("first-run.log")))
                 .contains("Embedded Artemis broker stopped").containsPattern("ig-dm-gateway\\) shutdown in");
         assertThat(sentTwice).isZero();
+        assertThat(repeatedRecords).isZero();
     }
 
     interface Interruption {
@@ -87,13 +90,17 @@ class CrashTest {
             Thread.sleep(1000);
         }
 
-        List<JsonNode> all = new java.util.ArrayList<>(sink().sent());
-        all.addAll(sink().failed());
-        Map<String, Long> recordsPerRecipient = all.stream()
-                .collect(Collectors.groupingBy(r -> r.path("recipient_id").asText(), Collectors.counting()));
-        assertThat(recordsPerRecipient).hasSize(MESSAGES);
-        assertThat(recordsPerRecipient.values()).allMatch(count -> count == 1);
-        assertThat(sink().failed()).isEmpty();
+        assertThat(sink().failed()).as("no message failed or was taken for a duplicate").isEmpty();
+        Map<String, List<JsonNode>> recordsPerRecipient = sink().sent().stream()
+                .collect(Collectors.groupingBy(r -> r.path("recipient_id").asText()));
+        assertThat(recordsPerRecipient).as("every message has its sent record").hasSize(MESSAGES);
+        // the one window left: a kill between writing a sent record and committing that it was written leaves
+        // the same record twice (same message_id), for a message that was being recorded at that instant
+        List<List<JsonNode>> repeated = recordsPerRecipient.values().stream().filter(records -> records.size() > 1).toList();
+        assertThat(repeated).allSatisfy(records -> assertThat(records).hasSize(2)
+                .extracting(r -> r.path("message_id").asText()).containsOnly(records.get(0).path("message_id").asText()));
+        assertThat(repeated.size()).isLessThanOrEqualTo(CONSUMERS);
+        repeatedRecords = repeated.size();
 
         Map<String, Long> callsPerRecipient = meta.sends().stream()
                 .map(call -> GraphStub.form(call).get("recipient"))
