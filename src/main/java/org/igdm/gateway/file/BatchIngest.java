@@ -1,12 +1,13 @@
 package org.igdm.gateway.file;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes a checked {@link BatchFile} row by row: a valid row goes on the queue (with an idempotency key derived
+ * Takes a batch file through {@link BatchFile#inspect} and then row by row: a valid row goes on the queue (with an idempotency key derived
  * from the file when it has none), committed every {@code chunkSize} rows; an invalid row is handed to
  * {@code rejects}. Logs when it starts, every {@code progressEvery} while it runs, and a summary at the end.
  */
@@ -39,10 +40,16 @@ public final class BatchIngest {
         this.progressEvery = progressEvery;
     }
 
-    public Summary run(BatchFile file, RowQueue queue, Rejects rejects) throws Exception {
-        LOG.info("file {}: {} rows ({}, content {}), queueing in chunks of {}", file.name(), file.rows(), file.format(),
-                file.fingerprint(), chunkSize);
+    /**
+     * Checks the file, then queues and rejects its rows.
+     *
+     * @throws UnreadableFileException when the file cannot be read as a batch at all; nothing of it was queued
+     */
+    public Summary run(Path path, String name, RowQueue queue, Rejects rejects) throws Exception {
         long started = System.nanoTime();
+        BatchFile file = BatchFile.inspect(path, name);
+        LOG.info("file {}: {} rows ({}, content {}) checked in {} ms, queueing in chunks of {}", name, file.rows(),
+                file.format(), file.fingerprint(), Duration.ofNanos(System.nanoTime() - started).toMillis(), chunkSize);
         long nextReport = started + progressEvery.toNanos();
         long queued = 0;
         long rejected = 0;
@@ -71,7 +78,7 @@ public final class BatchIngest {
         }
         queue.commit();
         Summary done = new Summary(queued + rejected, queued, rejected, Duration.ofNanos(System.nanoTime() - started));
-        LOG.info("file {} done: {} rows, {} queued, {} rejected, in {} ms ({} rows/s)", file.name(), done.rows(), queued,
+        LOG.info("file {} done: {} rows, {} queued, {} rejected, in {} ms ({} rows/s)", name, done.rows(), queued,
                 rejected, done.took().toMillis(), done.rowsPerSecond());
         return done;
     }
