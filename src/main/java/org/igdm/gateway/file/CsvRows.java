@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -85,7 +86,7 @@ final class CsvRows implements BatchRows {
         try {
             return records.hasNext() ? records.next() : null;
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof org.apache.commons.csv.CSVException syntax) {
+            if (e.getCause() instanceof CSVException syntax) {
                 throw new UnreadableFileException("not valid CSV after row " + number + ": " + syntax.getMessage());
             }
             throw e.getCause();

@@ -31,12 +31,12 @@ public final class FileSource {
      *
      * @throws UnreadableFileException when the file cannot be read as a batch at all; nothing of it was queued
      */
-    public BatchIngest.Summary queue(Exchange exchange) throws Exception {
+    public void queue(Exchange exchange) throws Exception {
         Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         CamelContext context = exchange.getContext();
         try (ProducerTemplate records = context.createProducerTemplate();
                 RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory())) {
-            return ingest.run(path, name(exchange), queue, (source, row) -> writeFailed(records, source, record -> {
+            ingest.run(path, name(exchange), queue, (source, row) -> writeFailed(records, source, record -> {
                 record.getMessage().setBody(row.input());
                 OutcomeRecorder.invalid(record, row.request(), row.invalid());
             }));
