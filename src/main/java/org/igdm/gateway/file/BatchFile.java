@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +61,7 @@ public record BatchFile(Path path, String name, BatchFormat format, String finge
     }
 
     /** Strict UTF-8 (a bad byte is an error, not a replacement character), without a leading byte order mark. */
-    private static Reader utf8(InputStream bytes) throws IOException {
+    private static RowText utf8(InputStream bytes) throws IOException {
         InputStreamReader decoder = new InputStreamReader(bytes, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT));
@@ -71,7 +70,7 @@ public record BatchFile(Path path, String name, BatchFormat format, String finge
         if (text.read() != '\uFEFF') {
             text.reset();
         }
-        return text;
+        return new RowText(text);
     }
 
     private static UnreadableFileException notUtf8(long rows) {

@@ -1,7 +1,6 @@
 package org.igdm.gateway.file;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.util.Locale;
 
 /** The kinds of batch file the drop folder takes, told apart by the file name's extension. */
@@ -20,7 +19,7 @@ public enum BatchFormat {
         throw new UnreadableFileException("a batch file's name ends with .csv or .json, got " + fileName);
     }
 
-    BatchRows rows(Reader text) throws IOException {
+    BatchRows rows(RowText text) throws IOException {
         return this == CSV ? new CsvRows(text) : new JsonRows(text);
     }
 }

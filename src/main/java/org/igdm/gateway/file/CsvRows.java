@@ -1,7 +1,6 @@
 package org.igdm.gateway.file;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,13 +27,15 @@ final class CsvRows implements BatchRows {
     private static final List<String> FIELDS = List.of("recipient_id", "message", "tag", "idempotency_key");
     private static final List<String> REQUIRED = List.of("recipient_id", "message");
 
+    private final RowText text;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     /** Column index of each field of {@link #FIELDS}; -1 when the header does not name it. */
     private final int[] columns;
     private long number;
 
-    CsvRows(Reader text) throws IOException {
+    CsvRows(RowText text) throws IOException {
+        this.text = text;
         parser = CSVParser.builder().setReader(text).setFormat(FORMAT).get();
         records = parser.iterator();
         CSVRecord header = nextRecord();
@@ -43,6 +44,7 @@ final class CsvRows implements BatchRows {
                     + String.join(" and ", REQUIRED) + " (and optionally tag, idempotency_key)");
         }
         columns = columns(header);
+        text.rowEnded(0);
     }
 
     private static int[] columns(CSVRecord header) {
@@ -69,7 +71,7 @@ final class CsvRows implements BatchRows {
         if (record == null) {
             return null;
         }
-        number++;
+        text.rowEnded(++number);
         SendRequest given = new SendRequest(cell(record, 0), cell(record, 1), cell(record, 2), cell(record, 3));
         List<Violation> violations = RequestValidator.violations(given);
         return violations.isEmpty() ? FileRow.valid(number, given)

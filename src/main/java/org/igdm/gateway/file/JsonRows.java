@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.Reader;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.RequestJson;
@@ -16,12 +15,14 @@ import org.igdm.gateway.request.RequestJson;
  */
 final class JsonRows implements BatchRows {
 
+    private final RowText text;
     private final JsonParser parser;
     private final boolean array;
     private boolean finished;
     private long number;
 
-    JsonRows(Reader text) throws IOException {
+    JsonRows(RowText text) throws IOException {
+        this.text = text;
         parser = Json.MAPPER.getFactory().createParser(text);
         JsonToken first = syntax(() -> parser.nextToken());
         if (first == null) {
@@ -43,7 +44,7 @@ final class JsonRows implements BatchRows {
             return end();
         }
         JsonNode element = syntax(() -> Json.MAPPER.readTree(parser));
-        number++;
+        text.rowEnded(++number);
         if (!array) {
             end();
         }

@@ -119,6 +119,20 @@ class BatchFileTest {
     }
 
     @Test
+    void anUnclosedQuoteIsStoppedBeforeItSwallowsTheFile() throws IOException {
+        StringBuilder csv = new StringBuilder("recipient_id,message\n1,ok\n2,\"never closed\n");
+        while (csv.length() < 3 * RowText.MAX_ROW_CHARS) {
+            csv.append("3,a row that the open quote swallows\n");
+        }
+        assertThatThrownBy(() -> inspect("runaway.csv", csv.toString()))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessage("the row after row 1 is longer than 1048576 characters: is a quote left open?");
+        String json = "[{\"recipient_id\":\"1\",\"message\":\"" + "x".repeat(RowText.MAX_ROW_CHARS) + "\"}]";
+        assertThatThrownBy(() -> inspect("huge.json", json))
+                .hasMessage("the row after row 0 is longer than 1048576 characters: is a quote left open?");
+    }
+
+    @Test
     void jsonArrayAndSingleObject() throws IOException {
         BatchFile array = inspect("a.json", "\uFEFF[{\"recipient_id\":\"1\",\"message\":\"un 😀\",\"extra\":true},"
                 + "{\"recipient_id\":\"2\",\"message\":\"deux\",\"tag\":\"HUMAN_AGENT\",\"idempotency_key\":\"k2\"}]\n");
