@@ -13,21 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
 import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
-import org.igdm.gateway.Application;
 import org.igdm.gateway.broker.Queues;
+import org.igdm.gateway.support.GatewayProcess;
 import org.igdm.gateway.support.LegacyJmsClient;
 import org.igdm.gateway.support.RunningGateway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,17 +45,6 @@ class LargeFileTest {
 
     @TempDir
     Path home;
-    Process gateway;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (gateway != null && gateway.isAlive()) {
-            gateway.destroy();
-            if (!gateway.waitFor(60, TimeUnit.SECONDS)) {
-                gateway.destroyForcibly();
-            }
-        }
-    }
 
     @Test
     void aLargeFileIsQueuedWholeWithTheHeapCappedAt256MiB() throws Exception {
@@ -68,9 +54,13 @@ class LargeFileTest {
         settings.put("gateway.file.settle-ms", "500");
         settings.put("gateway.file.progress-interval-s", "5");
         Path log = home.resolve("gateway.log");
-        gateway = startWithCappedHeap(settings, log);
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("Started file-source"));
+        try (GatewayProcess gateway = GatewayProcess.start(home, settings, log.getFileName().toString(), List.of("-Xmx256m",
+                "-XX:+ExitOnOutOfMemoryError", "-Dlog4j2.configurationFile=classpath:log4j2.properties"))) {
+            queueLargeFile(settings, gateway, log);
+        }
+    }
 
+    private void queueLargeFile(Map<String, String> settings, GatewayProcess gateway, Path log) throws Exception {
         Path inbox = Path.of(settings.get("gateway.inbox"));
         Files.createDirectories(inbox);
         Path part = generate(inbox.resolve("large.csv.part"));
@@ -92,24 +82,15 @@ class LargeFileTest {
         System.out.printf("LargeFileTest: %d rows (%d MiB) queued in %s ms: %s rows/s with -Xmx256m%n",
                 ROWS, bytes >> 20, summary.group(4), summary.group(5));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(inbox.resolve(".done"))
-                && Files.list(inbox.resolve(".done")).anyMatch(f -> f.toString().endsWith("-large.csv")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> movedToDone(inbox));
         assertThat(queueDepth(Integer.parseInt(settings.get("gateway.jms.port")))).isEqualTo(ROWS - invalid);
-        assertThat(failedRecords(home.resolve("outbox").resolve("failed"))).isEqualTo(invalid);
+        assertThat(new RunningGateway.Sinks(home).failed()).hasSize((int) invalid)
+                .allSatisfy(record -> assertThat(record.path("error").path("category").asText()).isEqualTo("invalid"));
     }
 
     private static String tail(Path log) throws IOException {
         String text = Files.readString(log);
         return text.substring(Math.max(0, text.length() - 4000));
-    }
-
-    /** The gateway as {@code java -jar} runs it, in a JVM of its own with the heap capped. */
-    private static Process startWithCappedHeap(Map<String, String> settings, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Dlog4j2.configurationFile=classpath:log4j2.properties"));
-        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Application.class.getName()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Rows with quoting to do: a comma, doubled quotes, an emoji; every {@link #INVALID_EVERY}th recipient is not digits. */
@@ -140,15 +121,13 @@ class LargeFileTest {
         }
     }
 
-    private static long failedRecords(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            long lines = 0;
-            for (Path file : files.toList()) {
-                try (Stream<String> records = Files.lines(file)) {
-                    lines += records.filter(line -> line.contains("\"category\":\"invalid\"")).count();
-                }
-            }
-            return lines;
+    private static boolean movedToDone(Path inbox) throws IOException {
+        Path done = inbox.resolve(".done");
+        if (!Files.isDirectory(done)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(done)) {
+            return files.anyMatch(f -> f.toString().endsWith("-large.csv"));
         }
     }
 }
