@@ -14,46 +14,32 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The file drop folder in the running gateway: what Meta receives, what the sinks hold, where each file goes. */
 class FileSourceTest {
 
-    @TempDir
-    static Path home;
+    @RegisterExtension
+    static final GatewayFixture FIXTURE = GatewayFixture.withSettings(settings -> {
+        settings.put("gateway.file.poll-ms", "100");
+        settings.put("gateway.file.settle-ms", "500");
+    });
     static GraphStub meta;
     static RunningGateway gateway;
     static Path inbox;
 
     @BeforeAll
-    static void start() throws Exception {
-        meta = new GraphStub();
-        Map<String, String> settings = RunningGateway.defaults(home, meta.url());
-        settings.put("gateway.file.poll-ms", "100");
-        settings.put("gateway.file.settle-ms", "500");
-        inbox = Path.of(settings.get("gateway.inbox"));
-        gateway = RunningGateway.start(home, settings);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-        meta.close();
-    }
-
-    @BeforeEach
-    void freshSinks() throws IOException {
-        meta.reset();
-        gateway.clearSinks();
+    static void bind() {
+        meta = FIXTURE.meta();
+        gateway = FIXTURE.gateway();
+        inbox = gateway.home().resolve("inbox");
     }
 
     /** Writes under a name the source ignores, then renames: how a well-behaved producer drops a file. */

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -163,19 +162,6 @@ public final class RunningGateway implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             return lines;
-        }
-    }
-
-    /** Empties both sinks, so that a test sees only the records of its own requests. */
-    public void clearSinks() throws IOException {
-        Path outbox = home.resolve("outbox");
-        if (!Files.exists(outbox)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(outbox)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 
