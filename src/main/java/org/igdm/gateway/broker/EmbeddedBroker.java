@@ -84,7 +84,10 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setPagingDirectory(directory.resolve("paging").toString())
                 .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
                 .addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port + "?" + TransportConstants.PROTOCOLS_PROP_NAME + "=CORE")
-                .addAcceptorConfiguration("in-vm", inVmUrl());
+                .addAcceptorConfiguration("in-vm", inVmUrl())
+                // a backlog (a million-row file, Meta unreachable for hours) pages to disk long before it fills the
+                // heap: Artemis's default is half the heap, and its per-message estimate undercounts the real size
+                .setGlobalMaxSize(Runtime.getRuntime().maxMemory() / 8);
         // every address knows where undeliverable and expired messages go (Artemis warns about each one otherwise)
         config.addAddressSetting("#", new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(Queues.DEAD_LETTERS))

@@ -11,6 +11,8 @@ public final class Queues {
     public static final String EXPIRED = "ig.expired";
     /** Message property that carries where a queued request came from ({@code file:<name>#<row>}, {@code http}). */
     public static final String SOURCE_PROPERTY = "IgSource";
+    /** Message property set to the recipient_id: Artemis delivers one group in order to one consumer at a time. */
+    public static final String GROUP_PROPERTY = "JMSXGroupID";
 
     private Queues() {
     }

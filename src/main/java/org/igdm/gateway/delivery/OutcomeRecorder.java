@@ -48,6 +48,16 @@ public final class OutcomeRecorder {
         }
     }
 
+    /**
+     * Records a request that its source turned away before queueing it (a bad row of a batch file): category
+     * invalid, never sent. The record keeps the fields as given (or, when {@code given} is null, the body as
+     * {@code input}) so that the request can be fixed and replayed.
+     */
+    public static void invalid(Exchange exchange, SendRequest given, InvalidRequestException why) {
+        exchange.setProperty(DeliveryKeys.REQUEST, given);
+        failed(exchange, error(FailureCategory.INVALID, why, 0));
+    }
+
     /** Records a request whose key was sent before: not sent again. */
     public static void duplicate(Exchange exchange, String firstSentRecord) {
         String first = "an earlier request with this idempotency_key was sent";

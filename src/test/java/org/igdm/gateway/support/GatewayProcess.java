@@ -26,9 +26,15 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts the gateway with these settings and waits until its broker accepts connections. */
     public static GatewayProcess start(Path home, Map<String, String> settings, String logName) throws IOException {
+        return start(home, settings, logName, List.of("-Xmx512m"));
+    }
+
+    /** The same, with these JVM options (a tighter heap cap, say) instead of {@code -Xmx512m}. */
+    public static GatewayProcess start(Path home, Map<String, String> settings, String logName, List<String> jvmOptions)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -51,6 +57,11 @@ public final class GatewayProcess implements AutoCloseable {
             }
         });
         return gateway;
+    }
+
+    /** False once the process has ended (an OutOfMemoryError with -XX:+ExitOnOutOfMemoryError, say). */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed by the gateway. */

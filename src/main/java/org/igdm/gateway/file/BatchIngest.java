@@ -1,0 +1,91 @@
+package org.igdm.gateway.file;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.igdm.gateway.request.SendRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a batch file through {@link BatchFile#inspect} and then row by row: a valid row goes on the queue (with an idempotency key derived
+ * from the file when it has none), committed every {@code chunkSize} rows; an invalid row is handed to
+ * {@code rejects}. Logs when it starts, every {@code progressEvery} while it runs, and a summary at the end.
+ */
+public final class BatchIngest {
+
+    /** What is done with a row that breaks the request rules: it ends as a failed record. */
+    @FunctionalInterface
+    public interface Rejects {
+        void reject(String source, FileRow row) throws Exception;
+    }
+
+    /** The counts of one file, and how long it took. */
+    public record Summary(long rows, long queued, long rejected, Duration took) {
+
+        public long rowsPerSecond() {
+            return rows * 1000 / Math.max(1, took.toMillis());
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchIngest.class);
+
+    private final int chunkSize;
+    private final Duration progressEvery;
+
+    public BatchIngest(int chunkSize, Duration progressEvery) {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("the chunk size must be at least 1, got " + chunkSize);
+        }
+        this.chunkSize = chunkSize;
+        this.progressEvery = progressEvery;
+    }
+
+    /**
+     * Checks the file, then queues and rejects its rows.
+     *
+     * @throws UnreadableFileException when the file cannot be read as a batch at all; nothing of it was queued
+     */
+    public Summary run(Path path, String name, RowQueue queue, Rejects rejects) throws Exception {
+        long started = System.nanoTime();
+        BatchFile file = BatchFile.inspect(path, name);
+        LOG.info("file {}: {} rows ({}, content {}) checked in {} ms, queueing in chunks of {}", name, file.rows(),
+                file.format(), file.fingerprint(), Duration.ofNanos(System.nanoTime() - started).toMillis(), chunkSize);
+        long nextReport = started + progressEvery.toNanos();
+        long queued = 0;
+        long rejected = 0;
+        int inChunk = 0;
+        try (BatchRows rows = file.open()) {
+            for (FileRow row = rows.next(); row != null; row = rows.next()) {
+                String source = file.source(row.number());
+                if (row.isValid()) {
+                    queue.add(source, withKey(file, row));
+                    queued++;
+                    if (++inChunk == chunkSize) {
+                        queue.commit();
+                        inChunk = 0;
+                    }
+                } else {
+                    rejects.reject(source, row);
+                    rejected++;
+                }
+                if (System.nanoTime() >= nextReport) {
+                    nextReport = System.nanoTime() + progressEvery.toNanos();
+                    Summary sofar = new Summary(row.number(), queued, rejected, Duration.ofNanos(System.nanoTime() - started));
+                    LOG.info("file {}: {} of {} rows read, {} queued, {} rejected, {} rows/s", file.name(), sofar.rows(),
+                            file.rows(), queued, rejected, sofar.rowsPerSecond());
+                }
+            }
+        }
+        queue.commit();
+        Summary done = new Summary(queued + rejected, queued, rejected, Duration.ofNanos(System.nanoTime() - started));
+        LOG.info("file {} done: {} rows, {} queued, {} rejected, in {} ms ({} rows/s)", name, done.rows(), queued,
+                rejected, done.took().toMillis(), done.rowsPerSecond());
+        return done;
+    }
+
+    /** A row without a key is keyed by the file's content and its row number, so it is never sent twice. */
+    private static SendRequest withKey(BatchFile file, FileRow row) {
+        SendRequest request = row.request();
+        return request.idempotencyKey() != null ? request : request.withIdempotencyKey(file.derivedKey(row.number()));
+    }
+}

@@ -1,0 +1,73 @@
+package org.igdm.gateway.file;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.jms.JmsComponent;
+import org.igdm.gateway.GatewaySettings;
+import org.igdm.gateway.delivery.DeliveryKeys;
+import org.igdm.gateway.delivery.FailureCategory;
+import org.igdm.gateway.delivery.OutcomeRecorder;
+
+/**
+ * The Java side of {@code routes/file-source.yaml}: the route hands it each complete file from the inbox, and
+ * moves the file on when it returns. Rows go to {@code ig.send} through the {@code jms} component's
+ * connection factory (the broker the rest of the gateway uses); failed records go to the failed sink.
+ */
+public final class FileSource {
+
+    private final BatchIngest ingest;
+
+    public FileSource(int chunkSize, int progressIntervalSeconds) {
+        this.ingest = new BatchIngest(chunkSize, Duration.ofSeconds(progressIntervalSeconds));
+    }
+
+    /**
+     * Queues every valid row of the file and records every invalid one.
+     *
+     * @throws UnreadableFileException when the file cannot be read as a batch at all; nothing of it was queued
+     */
+    public void queue(Exchange exchange) throws Exception {
+        Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        CamelContext context = exchange.getContext();
+        try (ProducerTemplate records = context.createProducerTemplate();
+                RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory())) {
+            ingest.run(path, name(exchange), queue, (source, row) -> writeFailed(records, source, record -> {
+                record.getMessage().setBody(row.input());
+                OutcomeRecorder.invalid(record, row.request(), row.invalid());
+            }));
+        }
+    }
+
+    /** Writes the failed record of a file that {@link #queue} found unreadable, saying why. */
+    public void recordUnreadable(Exchange exchange) throws Exception {
+        Exception why = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        try (ProducerTemplate records = exchange.getContext().createProducerTemplate()) {
+            writeFailed(records, "file:" + name(exchange), record -> {
+                record.setProperty(Exchange.EXCEPTION_CAUGHT, why);
+                OutcomeRecorder.failed(record, FailureCategory.INVALID);
+            });
+        }
+    }
+
+    /** One failed record, in an exchange of its own (not the file's: its file headers must not reach the sink). */
+    private static void writeFailed(ProducerTemplate records, String source, Processor recorder) throws Exception {
+        CamelContext context = records.getCamelContext();
+        String sink = context.getRegistry().lookupByNameAndType("gatewaySettings", GatewaySettings.class).failedSink();
+        Exchange written = records.send(sink, ExchangePattern.InOnly, record -> {
+            record.setProperty(DeliveryKeys.SOURCE, source);
+            recorder.process(record);
+        });
+        if (written.getException() != null) {
+            throw written.getException();
+        }
+    }
+
+    private static String name(Exchange exchange) {
+        return exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
+    }
+}

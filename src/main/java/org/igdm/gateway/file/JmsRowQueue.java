@@ -1,0 +1,60 @@
+package org.igdm.gateway.file;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.igdm.gateway.Json;
+import org.igdm.gateway.broker.Queues;
+import org.igdm.gateway.request.SendRequest;
+
+/**
+ * Puts rows on the durable queue {@code ig.send} in one transacted JMS session: a chunk of rows is one broker
+ * transaction, which is what makes a million rows fast (one disk sync per chunk, not per row). The messages look
+ * exactly like any queued request: the canonical JSON, {@code IgSource} saying where it came from, and
+ * {@code JMSXGroupID} = the recipient so that messages to one person are delivered in file order.
+ */
+final class JmsRowQueue implements RowQueue {
+
+    private final Connection connection;
+    private final Session session;
+    private final MessageProducer producer;
+
+    JmsRowQueue(ConnectionFactory connections) throws JMSException {
+        connection = connections.createConnection();
+        try {
+            session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            producer = session.createProducer(session.createQueue(Queues.SEND));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        } catch (JMSException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void add(String source, SendRequest request) throws Exception {
+        TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
+        message.setStringProperty(Queues.SOURCE_PROPERTY, source);
+        message.setStringProperty(Queues.GROUP_PROPERTY, request.recipientId());
+        producer.send(message);
+    }
+
+    @Override
+    public void commit() throws JMSException {
+        session.commit();
+    }
+
+    /** Closing a transacted session rolls back what was not committed. */
+    @Override
+    public void close() throws JMSException {
+        try {
+            session.close();
+        } finally {
+            connection.close();
+        }
+    }
+}

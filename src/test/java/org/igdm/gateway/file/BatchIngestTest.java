@@ -1,0 +1,82 @@
+package org.igdm.gateway.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.igdm.gateway.request.SendRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rows to the queue in chunks, one commit per chunk; keys derived where missing; invalid rows handed on. */
+class BatchIngestTest {
+
+    @TempDir
+    Path dir;
+
+    /** Records what a broker would see: the rows of each committed chunk. */
+    static final class RecordingQueue implements RowQueue {
+        final List<List<String>> committed = new ArrayList<>();
+        final List<SendRequest> requests = new ArrayList<>();
+        List<String> pending = new ArrayList<>();
+
+        @Override
+        public void add(String source, SendRequest request) {
+            pending.add(source);
+            requests.add(request);
+        }
+
+        @Override
+        public void commit() {
+            if (!pending.isEmpty()) {
+                committed.add(pending);
+            }
+            pending = new ArrayList<>();
+        }
+
+        @Override
+        public void close() {
+            pending.clear();
+        }
+    }
+
+    @Test
+    void validRowsAreCommittedOneChunkAtATime() throws Exception {
+        StringBuilder csv = new StringBuilder("recipient_id,message,idempotency_key\n");
+        for (int row = 1; row <= 1201; row++) {
+            csv.append(row == 7 ? "x" : String.valueOf(row)).append(",hello ").append(row).append(',')
+                    .append(row == 2 ? "given-key" : "").append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("chunks.csv"), csv);
+        RecordingQueue queue = new RecordingQueue();
+        List<String> rejected = new ArrayList<>();
+
+        BatchIngest.Summary summary = new BatchIngest(500, Duration.ofSeconds(10))
+                .run(file, "chunks.csv", queue, (source, row) -> rejected.add(source + " " + row.invalid().getMessage()));
+
+        assertThat(summary.rows()).isEqualTo(1201);
+        assertThat(summary.queued()).isEqualTo(1200);
+        assertThat(summary.rejected()).isEqualTo(1);
+        assertThat(queue.committed).extracting(List::size).containsExactly(500, 500, 200);
+        assertThat(queue.committed.get(0).get(0)).isEqualTo("file:chunks.csv#1");
+        assertThat(queue.committed.get(0).get(6)).isEqualTo("file:chunks.csv#8");
+        assertThat(rejected).containsExactly("file:chunks.csv#7 recipient_id must be 1-64 digits, got 'x'");
+        String fingerprint = BatchFile.inspect(file, "chunks.csv").fingerprint();
+        assertThat(queue.requests.get(0).idempotencyKey()).isEqualTo("file:" + fingerprint + "#1");
+        assertThat(queue.requests.get(1).idempotencyKey()).isEqualTo("given-key");
+    }
+
+    @Test
+    void anUnreadableFileQueuesNothing() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.csv"), "recipient_id,message\n1,ok\n2,\"unclosed\n");
+        RecordingQueue queue = new RecordingQueue();
+
+        assertThatThrownBy(() -> new BatchIngest(1, Duration.ofSeconds(10)).run(file, "bad.csv", queue, (source, row) -> { }))
+                .isInstanceOf(UnreadableFileException.class);
+        assertThat(queue.requests).isEmpty();
+    }
+}
