@@ -13,6 +13,11 @@ public final class Queues {
     public static final String SOURCE_PROPERTY = "IgSource";
     /** Message property set to the recipient_id: Artemis delivers one group in order to one consumer at a time. */
     public static final String GROUP_PROPERTY = "JMSXGroupID";
+    /**
+     * Message property, true on a request that its source hands over again after an interruption (a file read
+     * anew after a crash): if its key was sent, it ends with that first record instead of a duplicate one.
+     */
+    public static final String REPLAY_PROPERTY = "IgReplay";
 
     private Queues() {
     }

@@ -21,9 +21,11 @@ import org.igdm.gateway.delivery.OutcomeRecorder;
 public final class FileSource {
 
     private final BatchIngest ingest;
+    private final InterruptedFiles interrupted;
 
-    public FileSource(int chunkSize, int progressIntervalSeconds) {
+    public FileSource(int chunkSize, int progressIntervalSeconds, String dataFolder) {
         this.ingest = new BatchIngest(chunkSize, Duration.ofSeconds(progressIntervalSeconds));
+        this.interrupted = new InterruptedFiles(Path.of(dataFolder, "file-source"));
     }
 
     /**
@@ -34,13 +36,18 @@ public final class FileSource {
     public void queue(Exchange exchange) throws Exception {
         Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         CamelContext context = exchange.getContext();
+        boolean resumed = interrupted.begin(path);
         try (ProducerTemplate records = context.createProducerTemplate();
-                RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory())) {
+                RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory(), resumed)) {
             ingest.run(path, name(exchange), queue, (source, row) -> writeFailed(records, source, record -> {
                 record.getMessage().setBody(row.input());
                 OutcomeRecorder.invalid(record, row.request(), row.invalid());
             }));
+        } catch (UnreadableFileException unreadable) {
+            interrupted.end(path);
+            throw unreadable;
         }
+        interrupted.end(path);
     }
 
     /** Writes the failed record of a file that {@link #queue} found unreadable, saying why. */

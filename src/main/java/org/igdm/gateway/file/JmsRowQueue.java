@@ -22,8 +22,11 @@ final class JmsRowQueue implements RowQueue {
     private final Connection connection;
     private final Session session;
     private final MessageProducer producer;
+    private final boolean replay;
 
-    JmsRowQueue(ConnectionFactory connections) throws JMSException {
+    /** @param replay the rows are handed over again, after an interruption that may have queued some of them */
+    JmsRowQueue(ConnectionFactory connections, boolean replay) throws JMSException {
+        this.replay = replay;
         connection = connections.createConnection();
         try {
             session = connection.createSession(true, Session.SESSION_TRANSACTED);
@@ -40,6 +43,9 @@ final class JmsRowQueue implements RowQueue {
         TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
         message.setStringProperty(Queues.GROUP_PROPERTY, request.recipientId());
+        if (replay) {
+            message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);
+        }
         producer.send(message);
     }
 

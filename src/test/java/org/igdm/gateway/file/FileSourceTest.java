@@ -197,6 +197,32 @@ class FileSourceTest {
     }
 
     @Test
+    void aFileInterruptedMidWayIsTakenAgainWithoutDuplicateRecords() throws Exception {
+        String content = "recipient_id,message\n5101,first run\n5102,first run too\n";
+        drop("resumed.csv", content);
+        awaitLanded(".done", "resumed.csv", 1);
+        gateway.awaitOutcomes(2);
+
+        // as after a crash while the file was being queued: the same file is back in the inbox, still marked
+        Path again = inbox.resolve("resumed.csv.part");
+        Files.writeString(again, content);
+        Files.setLastModifiedTime(again, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+        Path marks = gateway.home().resolve("data").resolve("file-source");
+        Files.createDirectories(marks);
+        Files.createFile(marks.resolve("resumed.csv." + content.length() + ".1700000000000"));
+        Files.move(again, inbox.resolve("resumed.csv"), StandardCopyOption.ATOMIC_MOVE);
+        awaitLanded(".done", "resumed.csv", 2);
+        Thread.sleep(1000);
+
+        assertThat(textsMetaReceived()).containsExactlyInAnyOrder("first run", "first run too");
+        assertThat(gateway.sent()).hasSize(2);
+        assertThat(gateway.failed()).as("rows handed over again end with their first record").isEmpty();
+        try (Stream<Path> left = Files.list(marks)) {
+            assertThat(left).as("the mark goes once the file is done").isEmpty();
+        }
+    }
+
+    @Test
     void aFileBeingWrittenSlowlyIsReadOnlyWhenComplete() throws Exception {
         Files.createDirectories(inbox);
         int rows = 12;

@@ -1,0 +1,41 @@
+package org.igdm.gateway.file;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Remembers, under {@code gateway.data}, which inbox files are being queued. A file whose mark is still there
+ * when it is taken again was interrupted (a crash, the broker gone): some of its rows may be queued or sent
+ * already, so its rows are handed over as replays and end with their first record, not a duplicate one.
+ * The same file dropped again after it was done is not a replay: its rows are recorded as duplicates.
+ */
+final class InterruptedFiles {
+
+    private final Path folder;
+
+    InterruptedFiles(Path folder) {
+        this.folder = folder;
+    }
+
+    /** Marks the file as being queued; true when an earlier run left it unfinished. */
+    boolean begin(Path file) throws IOException {
+        Path mark = mark(file);
+        if (Files.exists(mark)) {
+            return true;
+        }
+        Files.createDirectories(folder);
+        Files.createFile(mark);
+        return false;
+    }
+
+    /** The file is done with (queued, or refused as unreadable): a later drop of it is a new one. */
+    void end(Path file) throws IOException {
+        Files.deleteIfExists(mark(file));
+    }
+
+    /** The file as it sits in the inbox: its name, size and time stamp. */
+    private Path mark(Path file) throws IOException {
+        return folder.resolve(file.getFileName() + "." + Files.size(file) + "." + Files.getLastModifiedTime(file).toMillis());
+    }
+}
