@@ -9,11 +9,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.igdm.gateway.graph.GraphForm;
 
 /** WireMock standing in for Meta's Send API on 127.0.0.1, with the answers Meta gives. */
 public final class GraphStub implements AutoCloseable {
@@ -70,13 +68,7 @@ public final class GraphStub implements AutoCloseable {
 
     /** The form body of a request, decoded into its fields in the order they came. */
     public static Map<String, String> form(LoggedRequest request) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String pair : request.getBodyAsString().split("&")) {
-            int eq = pair.indexOf('=');
-            fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return fields;
+        return GraphForm.decode(request.getBodyAsString());
     }
 
     @Override

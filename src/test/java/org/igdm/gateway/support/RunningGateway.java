@@ -45,12 +45,28 @@ public final class RunningGateway implements AutoCloseable {
         settings.put("ig.graph-url", graphUrl);
         settings.put("ig.user-id", USER_ID);
         settings.put("ig.access-token", TOKEN);
-        settings.put("gateway.outbox", home.resolve("outbox").toString());
-        settings.put("gateway.inbox", home.resolve("inbox").toString());
-        settings.put("gateway.data", home.resolve("data").toString());
+        settings.putAll(foldersAndPorts(home));
         settings.put("gateway.retry.initial-delay-ms", "10");
         settings.put("gateway.retry.max-delay-ms", "50");
         settings.put("gateway.breaker.open-ms", "1000");
+        return settings;
+    }
+
+    /**
+     * Settings of a demo gateway: only its folders under {@code home} and free ports (the sandbox's included);
+     * everything else comes from the demo profile, as when a newcomer runs it.
+     */
+    public static Map<String, String> demoDefaults(Path home) {
+        Map<String, String> settings = foldersAndPorts(home);
+        settings.put("gateway.demo.sandbox-port", String.valueOf(freePort()));
+        return settings;
+    }
+
+    private static Map<String, String> foldersAndPorts(Path home) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("gateway.outbox", home.resolve("outbox").toString());
+        settings.put("gateway.inbox", home.resolve("inbox").toString());
+        settings.put("gateway.data", home.resolve("data").toString());
         settings.put("gateway.jms.port", String.valueOf(freePort()));
         settings.put("gateway.http.port", String.valueOf(freePort()));
         return settings;
@@ -70,6 +86,19 @@ public final class RunningGateway implements AutoCloseable {
         settings.forEach(main::addOverrideProperty);
         main.start();
         return new RunningGateway(main, home);
+    }
+
+    /**
+     * Starts the gateway in the demo profile the way {@code -Dcamel.main.profile=demo} does: Camel Main picks the
+     * profile up from a system property or the environment, not from an override property.
+     */
+    public static RunningGateway startDemo(Path home, Map<String, String> settings) throws Exception {
+        System.setProperty("camel.main.profile", "demo");
+        try {
+            return start(home, settings);
+        } finally {
+            System.clearProperty("camel.main.profile");
+        }
     }
 
     public CamelContext context() {

@@ -1,0 +1,92 @@
+package org.igdm.gateway.sandbox;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.spi.PropertiesComponent;
+import org.igdm.gateway.GatewaySettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo profile's part of the startup ({@code -Dcamel.main.profile=demo} loads application-demo.properties, which
+ * alone sets {@code gateway.demo.sandbox=true}): starts the {@link GraphSandbox}, makes sure the gateway sends to it
+ * and nowhere else, drops the sample batches into the inbox and says loudly that no real message is sent.
+ * Outside the demo profile it does nothing: no sandbox, no port.
+ */
+public final class DemoProfile {
+
+    public static final String SWITCH = "gateway.demo.sandbox";
+    public static final String PORT = "gateway.demo.sandbox-port";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoProfile.class);
+
+    private DemoProfile() {
+    }
+
+    public static void wire(CamelContext context, GatewaySettings settings) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        if (!switchedOn(properties)) {
+            return;
+        }
+        GraphSandbox sandbox = new GraphSandbox(port(properties));
+        // the demo never reaches Meta: a real graph URL (an IG_GRAPH_URL left in the shell, say) stops it
+        if (!sandbox.url().equals(settings.graphUrl())) {
+            throw new IllegalStateException("The demo profile sends only to its Graph API sandbox: ig.graph-url must be "
+                    + sandbox.url() + ", got " + settings.graphUrl() + ". Unset IG_GRAPH_URL, or run without the demo profile to go live.");
+        }
+        context.addService(sandbox, true, true);
+        context.getRegistry().bind("graphSandbox", sandbox);
+        // the inbox is the file drop source's setting; "inbox" is its default
+        Path inbox = Path.of(properties.resolveProperty("gateway.inbox").map(String::strip).orElse("inbox"));
+        List<String> dropped = SampleBatches.dropInto(inbox);
+        String banner = banner(sandbox, inbox, dropped);
+        LOG.warn(banner);
+        // again once everything runs, so that it is the last thing on the screen
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // only once fully started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                LOG.warn(banner);
+            }
+        });
+    }
+
+    private static boolean switchedOn(PropertiesComponent properties) {
+        String value = properties.resolveProperty(SWITCH).map(String::strip).orElse("false");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalStateException("The gateway cannot start:\n  - " + SWITCH + " must be true or false, got '" + value + "'");
+        }
+        return value.equals("true");
+    }
+
+    private static int port(PropertiesComponent properties) {
+        String value = properties.resolveProperty(PORT).map(String::strip).orElse("");
+        try {
+            int port = Integer.parseInt(value);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalStateException("The gateway cannot start:\n  - " + PORT + " must be a TCP port, got '" + value + "'");
+    }
+
+    private static String banner(GraphSandbox sandbox, Path inbox, List<String> dropped) {
+        String rule = "=".repeat(100);
+        return String.join("\n", "", rule,
+                "  DEMO PROFILE: NO REAL INSTAGRAM MESSAGE IS SENT. Nothing leaves this machine.",
+                "  Meta's Graph API is played by a local sandbox at " + sandbox.url() + " (account " + GraphSandbox.USER_ID + ").",
+                "  Sample batches " + (dropped.isEmpty() ? "were already dropped earlier" : "dropped into " + inbox.toAbsolutePath() + ": " + dropped) + ".",
+                "  Refused on purpose, by the recipient id's last digits: ...2534022 window closed, ...551 user unavailable,",
+                "  ...613 and ...80002 rate-limited once, ...500 Meta down (retried until exhausted). See README.md.",
+                "  To go live: run without the demo profile, with IG_USER_ID and IG_ACCESS_TOKEN set.",
+                rule);
+    }
+}

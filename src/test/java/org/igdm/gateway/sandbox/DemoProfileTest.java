@@ -1,0 +1,102 @@
+package org.igdm.gateway.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.jms.Queue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.igdm.gateway.Json;
+import org.igdm.gateway.broker.Queues;
+import org.igdm.gateway.support.LegacyJmsClient;
+import org.igdm.gateway.support.RunningGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo as the README runs it: the demo profile and nothing else but folders and free ports (the settings a
+ * newcomer never touches), the embedded broker, the sandbox playing Meta. A legacy JMS client drives every path.
+ */
+class DemoProfileTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void everyPathOfTheGatewayEndsInItsSinkAgainstTheSandbox() throws Exception {
+        Map<String, String> settings = RunningGateway.demoDefaults(home);
+        try (RunningGateway gateway = RunningGateway.startDemo(home, settings);
+             LegacyJmsClient legacy = new LegacyJmsClient(Integer.parseInt(settings.get("gateway.jms.port")))) {
+            assertThat(gateway.context().getRegistry().lookupByName("graphSandbox")).isInstanceOf(GraphSandbox.class);
+            assertThat(home.resolve("inbox/demo-batch.csv")).exists();
+            assertThat(home.resolve("inbox/demo-batch.json")).exists();
+            assertThat(Files.readString(Path.of("target/test-logs/gateway.log")))
+                    .contains("DEMO PROFILE: NO REAL INSTAGRAM MESSAGE IS SENT");
+
+            Queue replies = legacy.session().createTemporaryQueue();
+            legacy.send(Queues.SEND, request("17841400000000301", "demo-jms-1"), Map.of(), replies);
+            JsonNode reply = Json.MAPPER.readTree(legacy.receiveText(replies, 20_000));
+            assertThat(reply.path("status").asText()).isEqualTo("sent");
+            assertThat(reply.path("message_id").asText()).startsWith("mid.");
+            assertThat(reply.path("rate_limit").path("app").path("call_count").asInt()).isPositive();
+            assertThat(reply.path("rate_limit").path("business_use_case").has(GraphSandbox.USER_ID)).isTrue();
+
+            legacy.send(Queues.SEND, request("17841400000000613", "demo-jms-613"));
+            legacy.send(Queues.SEND, request("17841402002534022", "demo-jms-window"));
+            legacy.send(Queues.SEND, request("17841400000000551", "demo-jms-551"));
+            legacy.send(Queues.SEND, request("17841400000000500", "demo-jms-500"));
+            legacy.send(Queues.SEND, request("ig-user-42", "demo-jms-bad-id"));
+            legacy.send(Queues.SEND, request("17841400000000301", "demo-jms-1"));
+
+            gateway.awaitOutcomes(7);
+            assertThat(gateway.sent()).extracting(r -> r.path("idempotency_key").asText() + "/" + r.path("attempts").asInt())
+                    .containsExactlyInAnyOrder("demo-jms-1/1", "demo-jms-613/2");
+            assertThat(categories(gateway.failed())).containsExactlyInAnyOrder(
+                    "demo-jms-window/rejected/10", "demo-jms-551/rejected/551", "demo-jms-500/exhausted/2",
+                    "/invalid/0", "demo-jms-1/duplicate/0");
+            // refused at the door: the record keeps what arrived, and names the broken rule
+            assertThat(gateway.failed()).filteredOn(r -> r.path("error").path("category").asText().equals("invalid"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.path("error").path("violations").get(0).path("field").asText()).isEqualTo("recipient_id");
+                        assertThat(r.path("input").asText()).contains("demo-jms-bad-id");
+                    });
+            assertThat(gateway.failed()).filteredOn(r -> r.path("idempotency_key").asText().equals("demo-jms-500"))
+                    .singleElement().satisfies(r -> assertThat(r.path("attempts").asInt()).isEqualTo(5));
+            assertThat(legacy.depth(Queues.SEND)).isZero();
+        }
+    }
+
+    @Test
+    void aTokenOtherThanTheDemoTokenIsRefusedAsMetaRefusesIt() throws Exception {
+        Map<String, String> settings = RunningGateway.demoDefaults(home);
+        settings.put("ig.access-token", "EAA-a-real-looking-token");
+        try (RunningGateway gateway = RunningGateway.startDemo(home, settings)) {
+            gateway.producer().request("direct:deliver", e -> e.getMessage().setBody(request("17841400000000301", "k")));
+
+            assertThat(categories(gateway.failed())).containsExactly("k/rejected/190");
+            assertThat(Files.readString(Path.of("target/test-logs/gateway.log"))).contains("ALARM: Meta refused the access token");
+        }
+    }
+
+    @Test
+    void theDemoRefusesToStartWithAGraphUrlOtherThanItsSandbox() {
+        Map<String, String> settings = RunningGateway.demoDefaults(home);
+        settings.put("ig.graph-url", "https://graph.facebook.com");
+
+        assertThatThrownBy(() -> RunningGateway.startDemo(home, settings).close())
+                .hasMessageContaining("The demo profile sends only to its Graph API sandbox")
+                .hasMessageContaining("https://graph.facebook.com");
+    }
+
+    private static String request(String recipient, String key) {
+        return "{\"recipient_id\":\"" + recipient + "\",\"message\":\"demo\",\"idempotency_key\":\"" + key + "\"}";
+    }
+
+    private static List<String> categories(List<JsonNode> failed) {
+        return failed.stream().map(r -> r.path("idempotency_key").asText() + "/" + r.path("error").path("category").asText()
+                + "/" + r.path("error").path("code").asInt()).toList();
+    }
+}

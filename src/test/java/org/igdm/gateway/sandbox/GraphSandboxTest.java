@@ -1,0 +1,157 @@
+package org.igdm.gateway.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.igdm.gateway.Json;
+import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.graph.GraphForm;
+import org.igdm.gateway.graph.GraphResponses;
+import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.graph.RateLimitUsage;
+import org.igdm.gateway.graph.RateLimitedException;
+import org.igdm.gateway.graph.RejectedByGraphException;
+import org.igdm.gateway.graph.TransientGraphException;
+import org.igdm.gateway.request.SendRequest;
+import org.igdm.gateway.support.RunningGateway;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sandbox over HTTP, as the gateway's camel-http sees it: each answer is also read by the gateway's own
+ * {@link GraphResponses}, so the sandbox is checked against the way the gateway understands Meta.
+ */
+class GraphSandboxTest {
+
+    private static final AccessToken DEMO_TOKEN = new AccessToken(GraphSandbox.TOKEN);
+    private static final String SEND_PATH = "/v25.0/" + GraphSandbox.USER_ID + "/messages";
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private GraphSandbox sandbox;
+
+    @BeforeEach
+    void start() {
+        sandbox = new GraphSandbox(RunningGateway.freePort());
+        sandbox.start();
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.stop();
+    }
+
+    @Test
+    void acceptsAWellFormedSendWithAMessageIdAndUsageHeaders() throws Exception {
+        HttpResponse<String> answer = send(SEND_PATH, form("17841400000000101", "Hi", null, DEMO_TOKEN));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode body = Json.MAPPER.readTree(answer.body());
+        assertThat(body.path("recipient_id").asText()).isEqualTo("17841400000000101");
+        assertThat(body.path("message_id").asText()).startsWith("mid.").hasSizeGreaterThan(20);
+        GraphSendResult result = read(answer);
+        assertThat(result.usage().reported().path("app").path("call_count").asInt()).isBetween(1, 99);
+        assertThat(result.usage().reported().path("business_use_case").path(GraphSandbox.USER_ID).get(0).path("type").asText())
+                .isEqualTo("instagram");
+        assertThat(send(SEND_PATH, form("1", "tagged", SendRequest.HUMAN_AGENT, DEMO_TOKEN)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesAMissingOrWrongTokenWithCode190() throws Exception {
+        assertError(send(SEND_PATH, "recipient=%7B%22id%22%3A%221%22%7D&message=%7B%22text%22%3A%22x%22%7D&messaging_type=RESPONSE"),
+                400, 190, null);
+        assertError(send(SEND_PATH, form("1", "x", null, new AccessToken("EAAsomething"))), 400, 190, null);
+        // a token in the URL is not read: the gateway never puts it there
+        assertError(send(SEND_PATH + "?access_token=" + GraphSandbox.TOKEN,
+                "recipient=%7B%22id%22%3A%221%22%7D&message=%7B%22text%22%3A%22x%22%7D&messaging_type=RESPONSE"), 400, 190, null);
+        assertThatThrownBy(() -> read(send(SEND_PATH, form("1", "x", null, new AccessToken("wrong")))))
+                .isInstanceOf(RejectedByGraphException.class).hasMessageContaining("190");
+    }
+
+    @Test
+    void refusesAnotherAccountAndBadParametersWithCode100() throws Exception {
+        assertError(send("/v25.0/17841499999999999/messages", form("1", "x", null, DEMO_TOKEN)), 400, 100, 33);
+        assertError(send(SEND_PATH, form("ig-user-42", "x", null, DEMO_TOKEN)), 400, 100, null);
+        assertError(send(SEND_PATH, form("1", "é".repeat(501), null, DEMO_TOKEN)), 400, 100, 2534015);
+        assertError(send(SEND_PATH, form("1", "x", null, DEMO_TOKEN).replace("RESPONSE", "MESSAGE_TAG&tag=CONFIRMED_EVENT_UPDATE")),
+                400, 100, null);
+        assertError(send(SEND_PATH, form("1", "x", null, DEMO_TOKEN).replaceFirst("recipient=[^&]*", "recipient=1")), 400, 100, null);
+        assertError(send(SEND_PATH, form("1", "x", null, DEMO_TOKEN).replace("RESPONSE", "MESSAGE_TAG")), 400, 100, null);
+        assertError(send("/v25.0/" + GraphSandbox.USER_ID + "/conversations", form("1", "x", null, DEMO_TOKEN)), 404, 100, null);
+        assertThatThrownBy(() -> read(send(SEND_PATH, form("1", "", null, DEMO_TOKEN))))
+                .isInstanceOf(RejectedByGraphException.class);
+    }
+
+    @Test
+    void refusesTheMagicRecipientsAsMetaDoes() throws Exception {
+        for (int call = 0; call < 2; call++) {
+            HttpResponse<String> window = send(SEND_PATH, form("17841402002534022", "x", null, DEMO_TOKEN));
+            assertError(window, 400, 10, 2534022);
+            assertThatThrownBy(() -> read(window)).isInstanceOf(RejectedByGraphException.class);
+            HttpResponse<String> unavailable = send(SEND_PATH, form("17841400000000551", "x", null, DEMO_TOKEN));
+            assertError(unavailable, 400, 551, 1545041);
+            assertThatThrownBy(() -> read(unavailable)).isInstanceOf(RejectedByGraphException.class);
+            HttpResponse<String> down = send(SEND_PATH, form("17841400000000500", "x", null, DEMO_TOKEN));
+            assertError(down, 500, 2, null);
+            assertThatThrownBy(() -> read(down)).isExactlyInstanceOf(TransientGraphException.class);
+        }
+    }
+
+    @Test
+    void rateLimitsTheMagicRecipientsOnceThenAccepts() throws Exception {
+        HttpResponse<String> appLimit = send(SEND_PATH, form("17841400000000613", "x", null, DEMO_TOKEN));
+        assertError(appLimit, 400, 613, null);
+        assertThatThrownBy(() -> read(appLimit)).isInstanceOfSatisfying(RateLimitedException.class,
+                limited -> assertThat(limited.usage().maxPercent()).isEqualTo(100));
+        assertThat(send(SEND_PATH, form("17841400000000613", "x", null, DEMO_TOKEN)).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> businessLimit = send(SEND_PATH, form("17841400000080002", "x", null, DEMO_TOKEN));
+        assertError(businessLimit, 400, 80002, null);
+        assertThatThrownBy(() -> read(businessLimit)).isInstanceOfSatisfying(RateLimitedException.class,
+                limited -> assertThat(limited.usage().regainAccess()).isEqualTo(Duration.ofMinutes(1)));
+        assertThat(send(SEND_PATH, form("17841400000080002", "x", null, DEMO_TOKEN)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void answersOtherMethodsAsMetaDoes() throws Exception {
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(sandbox.url() + SEND_PATH)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertError(get, 400, 100, null);
+    }
+
+    private static String form(String recipient, String text, String tag, AccessToken token) {
+        return GraphForm.encode(new SendRequest(recipient, text, tag, null), token);
+    }
+
+    private HttpResponse<String> send(String path, String formBody) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(sandbox.url() + path))
+                .header("Content-Type", GraphForm.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(formBody)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static GraphSendResult read(HttpResponse<String> answer) {
+        RateLimitUsage usage = RateLimitUsage.fromHeaders(answer.headers().firstValue(RateLimitUsage.APP_HEADER).orElse(null),
+                answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null));
+        return GraphResponses.interpret(answer.statusCode(), answer.body(), usage);
+    }
+
+    private static void assertError(HttpResponse<String> answer, int status, int code, Integer subcode) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        JsonNode error = Json.MAPPER.readTree(answer.body()).path("error");
+        assertThat(error.path("code").asInt()).as(answer.body()).isEqualTo(code);
+        assertThat(error.path("fbtrace_id").asText()).isNotBlank();
+        assertThat(error.path("message").asText()).isNotBlank().doesNotContain(GraphSandbox.TOKEN);
+        if (subcode == null) {
+            assertThat(error.has("error_subcode")).as(answer.body()).isFalse();
+        } else {
+            assertThat(error.path("error_subcode").asInt()).isEqualTo(subcode);
+        }
+        assertThat(answer.headers().firstValue(RateLimitUsage.APP_HEADER)).isPresent();
+    }
+}
