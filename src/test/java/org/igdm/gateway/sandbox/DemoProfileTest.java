@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Queue;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.broker.Queues;
+import org.igdm.gateway.broker.SendToQueue;
 import org.igdm.gateway.support.LegacyJmsClient;
 import org.igdm.gateway.support.RunningGateway;
 import org.junit.jupiter.api.Test;
@@ -70,14 +75,29 @@ class DemoProfileTest {
     }
 
     @Test
-    void aTokenOtherThanTheDemoTokenIsRefusedAsMetaRefusesIt() throws Exception {
+    void aWrongTokenIsRefusedAsMetaRefusesItAndTheFailedRecordReplaysOnceFixed() throws Exception {
         Map<String, String> settings = RunningGateway.demoDefaults(home);
+        String broker = "tcp://127.0.0.1:" + settings.get("gateway.jms.port");
         settings.put("ig.access-token", "EAA-a-real-looking-token");
         try (RunningGateway gateway = RunningGateway.startDemo(home, settings)) {
-            gateway.producer().request("direct:deliver", e -> e.getMessage().setBody(request("17841400000000301", "k")));
-
-            assertThat(categories(gateway.failed())).containsExactly("k/rejected/190");
+            assertThat(SendToQueue.send(List.of(request("17841400000000301", "order-77")), broker, new PrintStream(OutputStream.nullOutputStream())))
+                    .isTrue();
+            assertThat(categories(gateway.failed())).containsExactly("order-77/rejected/190");
             assertThat(Files.readString(Path.of("target/test-logs/gateway.log"))).contains("ALARM: Meta refused the access token");
+        }
+
+        settings.remove("ig.access-token");
+        try (RunningGateway gateway = RunningGateway.startDemo(home, settings)) {
+            // the README's replay: the failed record, as it is, back onto the queue with the command-line client
+            ByteArrayOutputStream replies = new ByteArrayOutputStream();
+            String failedLine = Json.MAPPER.writeValueAsString(gateway.failed().get(0));
+            assertThat(SendToQueue.send(List.of(failedLine), broker, new PrintStream(replies, true, StandardCharsets.UTF_8))).isTrue();
+
+            JsonNode reply = Json.MAPPER.readTree(replies.toString(StandardCharsets.UTF_8));
+            assertThat(reply.path("status").asText()).isEqualTo("sent");
+            assertThat(reply.path("idempotency_key").asText()).isEqualTo("order-77");
+            gateway.awaitOutcomes(2);
+            assertThat(gateway.sent()).singleElement().isEqualTo(reply);
         }
     }
 
