@@ -28,7 +28,6 @@ class SandboxOutsideTheDemoTest {
         try (RunningGateway gateway = RunningGateway.start(home, settings)) {
             assertThat(gateway.context().getRegistry().lookupByName("graphSandbox")).isNull();
             assertThatThrownBy(() -> connect(sandboxPort)).isInstanceOf(ConnectException.class);
-            assertThatThrownBy(() -> connect(8099)).as("the demo's default port").isInstanceOf(ConnectException.class);
 
             gateway.producer().request("direct:deliver", e -> e.getMessage().setBody("{\"recipient_id\":\"1\",\"message\":\"m\"}"));
             assertThat(gateway.sent()).isEmpty();
