@@ -44,7 +44,7 @@ final class SandboxGraphApi {
     SandboxAnswer answer(String method, String path, String formBody) {
         SendRequest request;
         try {
-            request = check(method, path, GraphForm.decode(formBody));
+            request = check(method, path, formBody);
         } catch (Refusal refusal) {
             return answer(refusal.status, MagicRecipient.Throttle.NONE, refusal.envelope);
         }
@@ -59,13 +59,19 @@ final class SandboxGraphApi {
     }
 
     /** The request the call describes, once path, token, account and parameters pass as they pass at Meta. */
-    private SendRequest check(String method, String path, Map<String, String> form) throws Refusal {
+    private SendRequest check(String method, String path, String formBody) throws Refusal {
         Matcher send = SEND_PATH.matcher(path);
         if (!send.matches()) {
             throw new Refusal(404, 100, null, "OAuthException", "Unknown path components: " + path);
         }
         if (!"POST".equals(method)) {
             throw new Refusal(400, 100, null, "GraphMethodException", "Unsupported " + method.toLowerCase() + " request.");
+        }
+        Map<String, String> form;
+        try {
+            form = GraphForm.decode(formBody);
+        } catch (IllegalArgumentException malformed) {
+            throw invalid(null, "the request body is not a URL-encoded form");
         }
         String presented = form.get(GraphForm.ACCESS_TOKEN);
         if (presented == null || presented.isBlank()) {

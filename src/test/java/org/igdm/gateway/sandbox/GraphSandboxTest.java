@@ -83,6 +83,7 @@ class GraphSandboxTest {
                 400, 100, null);
         assertError(send(SEND_PATH, form("1", "x", null, DEMO_TOKEN).replaceFirst("recipient=[^&]*", "recipient=1")), 400, 100, null);
         assertError(send(SEND_PATH, form("1", "x", null, DEMO_TOKEN).replace("RESPONSE", "MESSAGE_TAG")), 400, 100, null);
+        assertError(send(SEND_PATH, "recipient=%zz"), 400, 100, null);
         assertError(send("/v25.0/" + GraphSandbox.USER_ID + "/conversations", form("1", "x", null, DEMO_TOKEN)), 404, 100, null);
         assertThatThrownBy(() -> read(send(SEND_PATH, form("1", "", null, DEMO_TOKEN))))
                 .isInstanceOf(RejectedByGraphException.class);
