@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The demo's sample batches (top-level {@code samples/}, packaged into the jar): dropped into the inbox at startup,
  * so the file drop source sends them to the sandbox. A batch that is already in the inbox or was processed
- * (moved to {@code .done/} or {@code .failed/}) is not dropped again.
+ * (moved to {@code .done/} or {@code .failed/}) is not dropped again: a restarted demo shows only what is new.
  */
 final class SampleBatches {
 
@@ -42,8 +43,17 @@ final class SampleBatches {
         return dropped;
     }
 
-    private static boolean seen(Path inbox, String name) {
-        return Files.exists(inbox.resolve(name)) || Files.exists(inbox.resolve(".done").resolve(name))
-                || Files.exists(inbox.resolve(".failed").resolve(name));
+    private static boolean seen(Path inbox, String name) throws IOException {
+        return Files.exists(inbox.resolve(name)) || processed(inbox.resolve(".done"), name) || processed(inbox.resolve(".failed"), name);
+    }
+
+    /** The file drop source moves a file there under its name, time-stamped: {@code 20261123-213001-042-<name>}. */
+    private static boolean processed(Path folder, String name) throws IOException {
+        if (!Files.isDirectory(folder)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(file -> file.getFileName().toString()).anyMatch(file -> file.equals(name) || file.endsWith("-" + name));
+        }
     }
 }

@@ -15,7 +15,7 @@ class SampleBatchesTest {
     @Test
     void dropsEachSampleOnceWholeAndNeverOneAlreadyProcessed() throws Exception {
         Files.createDirectories(inbox.resolve(".done"));
-        Files.writeString(inbox.resolve(".done/demo-batch.json"), "[]");
+        Files.writeString(inbox.resolve(".done/20261123-213001-042-demo-batch.json"), "[]");
 
         assertThat(SampleBatches.dropInto(inbox)).containsExactly("demo-batch.csv");
         assertThat(Files.readString(inbox.resolve("demo-batch.csv"))).startsWith("recipient_id,message,tag,idempotency_key\r\n");
