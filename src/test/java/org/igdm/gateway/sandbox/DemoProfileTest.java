@@ -9,6 +9,7 @@ import jakarta.jms.Queue;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Map;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.broker.SendToQueue;
+import org.igdm.gateway.support.GatewayHttp;
 import org.igdm.gateway.support.LegacyJmsClient;
 import org.igdm.gateway.support.RunningGateway;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as the README runs it: the demo profile and nothing else but folders and free ports (the settings a
- * newcomer never touches), the embedded broker, the sandbox playing Meta. A legacy JMS client drives every path.
+ * newcomer never touches), the embedded broker, the sandbox playing Meta, HTTP callers and probes, and a legacy
+ * JMS client that drives every path.
  */
 class DemoProfileTest {
 
@@ -75,6 +78,25 @@ class DemoProfileTest {
             assertThat(failed).filteredOn(r -> r.path("idempotency_key").asText().equals("demo-jms-500"))
                     .singleElement().satisfies(r -> assertThat(r.path("attempts").asInt()).isEqualTo(5));
             assertThat(legacy.depth(Queues.SEND)).isZero();
+        }
+    }
+
+    @Test
+    void httpCallersAndProbesReachTheDemo() throws Exception {
+        try (RunningGateway gateway = RunningGateway.startDemo(home, RunningGateway.demoDefaults(home))) {
+            // the README's curl, and the probes
+            GatewayHttp http = gateway.http();
+            HttpResponse<String> sent = http.post("/messages", "{\"recipient_id\":\"17841400000000301\",\"message\":\"Hello from curl\"}");
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+            assertThat(GatewayHttp.json(sent).path("source").asText()).isEqualTo("http");
+            assertThat(GatewayHttp.json(sent).path("message_id").asText()).startsWith("mid.");
+            HttpResponse<String> refused = http.post("/messages", "{\"recipient_id\":\"17841402002534022\",\"message\":\"Too late?\"}");
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+            assertThat(GatewayHttp.json(refused).path("error").path("subcode").asInt()).isEqualTo(2534022);
+            HttpResponse<String> health = http.get("/observe/health");
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(GatewayHttp.json(health).path("status").asText()).isEqualTo("UP");
+            assertThat(http.get("/observe/metrics").body()).contains("gateway_messages_sent_total");
         }
     }
 
