@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.broker.SendToQueue;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as the README runs it: the demo profile and nothing else but folders and free ports (the settings a
- * newcomer never touches), the embedded broker, the sandbox playing Meta, HTTP callers and probes, and a legacy
- * JMS client that drives every path.
+ * newcomer never touches), the embedded broker, the sandbox playing Meta, the sample batches through the file
+ * drop, HTTP callers and probes, and a legacy JMS client that drives every path.
  */
 class DemoProfileTest {
 
@@ -82,8 +83,29 @@ class DemoProfileTest {
     }
 
     @Test
-    void httpCallersAndProbesReachTheDemo() throws Exception {
+    void theSampleBatchesFlowThroughTheFileDropToBothSinksThenHttpAndProbesAnswer() throws Exception {
         try (RunningGateway gateway = RunningGateway.startDemo(home, RunningGateway.demoDefaults(home))) {
+            gateway.awaitOutcomes(17);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                    .until(() -> gateway.sent().size() + gateway.failed().size() == 17);
+
+            assertThat(gateway.sent()).extracting(r -> r.path("source").asText() + "/" + r.path("attempts").asInt())
+                    .containsExactlyInAnyOrder("file:demo-batch.csv#1/1", "file:demo-batch.csv#2/1", "file:demo-batch.csv#3/1",
+                            "file:demo-batch.csv#4/1", "file:demo-batch.csv#5/2",
+                            "file:demo-batch.json#1/1", "file:demo-batch.json#2/1", "file:demo-batch.json#3/1");
+            assertThat(gateway.sent()).allSatisfy(r -> assertThat(r.path("message_id").asText()).startsWith("mid."));
+            assertThat(gateway.failed()).extracting(r -> r.path("source").asText() + "/" + r.path("error").path("category").asText()
+                            + "/" + r.path("error").path("code").asInt() + "/" + r.path("attempts").asInt())
+                    .containsExactlyInAnyOrder("file:demo-batch.csv#6/rejected/10/1", "file:demo-batch.csv#7/rejected/551/1",
+                            "file:demo-batch.csv#8/exhausted/2/5", "file:demo-batch.csv#9/invalid/0/0",
+                            "file:demo-batch.csv#10/invalid/0/0", "file:demo-batch.csv#11/invalid/0/0",
+                            "file:demo-batch.csv#12/duplicate/0/0",
+                            "file:demo-batch.json#4/rejected/551/1", "file:demo-batch.json#5/invalid/0/0");
+            try (Stream<Path> done = Files.list(home.resolve("inbox/.done"))) {
+                assertThat(done.map(file -> file.getFileName().toString()))
+                        .hasSize(2).anyMatch(name -> name.endsWith("-demo-batch.csv")).anyMatch(name -> name.endsWith("-demo-batch.json"));
+            }
+
             // the README's curl, and the probes
             GatewayHttp http = gateway.http();
             HttpResponse<String> sent = http.post("/messages", "{\"recipient_id\":\"17841400000000301\",\"message\":\"Hello from curl\"}");
@@ -97,6 +119,12 @@ class DemoProfileTest {
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             assertThat(GatewayHttp.json(health).path("status").asText()).isEqualTo("UP");
             assertThat(http.get("/observe/metrics").body()).contains("gateway_messages_sent_total");
+        }
+
+        // started again, the demo does not drop the samples it already processed
+        try (RunningGateway gateway = RunningGateway.startDemo(home, RunningGateway.demoDefaults(home))) {
+            assertThat(home.resolve("inbox/demo-batch.csv")).doesNotExist();
+            assertThat(home.resolve("inbox/demo-batch.json")).doesNotExist();
         }
     }
 
