@@ -25,8 +25,6 @@ public abstract class GraphApiException extends RuntimeException {
         return "Graph API " + error.codeText() + " (HTTP " + httpStatus + "): " + error.message();
     }
 
-    public abstract ErrorClass errorClass();
-
     public int httpStatus() {
         return httpStatus;
     }

@@ -6,9 +6,4 @@ public class RateLimitedException extends TransientGraphException {
     public RateLimitedException(int httpStatus, GraphError error, RateLimitUsage usage) {
         super(httpStatus, error, usage);
     }
-
-    @Override
-    public ErrorClass errorClass() {
-        return ErrorClass.RATE_LIMITED;
-    }
 }

@@ -6,9 +6,4 @@ public class RejectedByGraphException extends GraphApiException {
     public RejectedByGraphException(int httpStatus, GraphError error, RateLimitUsage usage) {
         super(httpStatus, error, usage);
     }
-
-    @Override
-    public ErrorClass errorClass() {
-        return ErrorClass.PERMANENT;
-    }
 }

@@ -6,9 +6,4 @@ public class TransientGraphException extends GraphApiException {
     public TransientGraphException(int httpStatus, GraphError error, RateLimitUsage usage) {
         super(httpStatus, error, usage);
     }
-
-    @Override
-    public ErrorClass errorClass() {
-        return ErrorClass.TRANSIENT;
-    }
 }
