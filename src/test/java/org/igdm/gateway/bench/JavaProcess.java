@@ -72,6 +72,23 @@ final class JavaProcess implements AutoCloseable {
         return status("VmHWM:");
     }
 
+    /** CPU time the process has used so far, user and system, in seconds. */
+    double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
+    /** CPU time of any process of this machine, from {@code /proc/<pid>/stat}: utime and stime, in clock ticks of 10 ms. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the fields after the command name, which may hold spaces, start with the state (field 3)
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException gone) {
+            return 0;
+        }
+    }
+
     private double status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
