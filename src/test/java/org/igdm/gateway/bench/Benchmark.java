@@ -24,7 +24,8 @@ import org.igdm.gateway.request.SendRequest;
  *
  * <p>Options: {@code --quick} (a smoke check: small counts), {@code --messages=N} (measured sends per figure),
  * {@code --warmup=N}, {@code --concurrency=N} (the gateway's JMS consumers and the clients' threads),
- * {@code --file-rows=N}, {@code --stub-delay-ms=N} (Meta's latency, 0 by default), {@code --jfr[=settings.jfc]}
+ * {@code --file-rows=N}, {@code --file-deliver-seconds=N} (stop measuring the file's delivery N seconds after the drop, once every
+ * row is queued; 0, the default, waits for every row), {@code --stub-delay-ms=N} (Meta's latency, 0 by default), {@code --jfr[=settings.jfc]}
  * (record the gateway of the JMS and HTTP runs with Java Flight Recorder, into the run's folder).
  */
 public final class Benchmark {
@@ -46,9 +47,10 @@ public final class Benchmark {
         this.home = home;
     }
 
-    record Options(int messages, int warmup, int concurrency, int fileRows, long stubDelayMillis, String jfr) {
+    record Options(int messages, int warmup, int concurrency, int fileRows, int fileDeliverSeconds, long stubDelayMillis, String jfr) {
 
-        private static final Set<String> NAMES = Set.of("quick", "messages", "warmup", "concurrency", "file-rows", "stub-delay-ms", "jfr");
+        private static final Set<String> NAMES = Set.of("quick", "messages", "warmup", "concurrency", "file-rows", "file-deliver-seconds",
+                "stub-delay-ms", "jfr");
 
         static Options parse(String... args) {
             Map<String, String> given = new HashMap<>();
@@ -63,6 +65,7 @@ public final class Benchmark {
             boolean quick = given.containsKey("quick");
             return new Options(number(given, "messages", quick ? 2_000 : 20_000), number(given, "warmup", quick ? 500 : 3_000),
                     number(given, "concurrency", 4), number(given, "file-rows", quick ? 20_000 : 1_000_000),
+                    number(given, "file-deliver-seconds", 0),
                     number(given, "stub-delay-ms", 0), jfrSettings(given.get("jfr")));
         }
 
@@ -164,7 +167,7 @@ public final class Benchmark {
         latencyRow("POST /messages p99, ms (stub alone vs gateway)", raw.percentileMillis(99), http.percentileMillis(99), "");
     }
 
-    /** One million rows (or --file-rows) dropped in the inbox of a fresh gateway, until every row is sent. */
+    /** One million rows (or --file-rows) dropped in the inbox of a fresh gateway, until every row is sent (or --file-deliver-seconds). */
     private void fileDrop(StubProcess stub) throws Exception {
         Path csv = home.resolve("bench-" + options.fileRows + ".csv");
         try (BufferedWriter out = Files.newBufferedWriter(csv)) {
@@ -190,12 +193,14 @@ public final class Benchmark {
             double queuedWall = (System.nanoTime() - start) / 1e9;
             long queued = Long.parseLong(done.group(2));
             double queuedRate = queued * 1000.0 / Long.parseLong(done.group(3));
-            before.await(queued, Duration.ofHours(2));
-            double deliveredRate = queued * 1e9 / (System.nanoTime() - start);
+            long delivered = options.fileDeliverSeconds == 0 ? before.await(queued, Duration.ofHours(2))
+                    : before.awaitUntil(queued, start + Duration.ofSeconds(options.fileDeliverSeconds).toNanos());
+            double deliveredRate = delivered * 1e9 / (System.nanoTime() - start);
             String label = "file of " + options.fileRows + " rows";
             row(label + ": queued, rows/s (raw JMS producer vs file source; drop to done "
                     + String.format(Locale.ROOT, "%.1f", queuedWall) + " s)", producerRate, queuedRate, "≥ 20,000 rows/s");
-            row(label + ": delivered end to end, messages/s (raw client vs gateway)", rawRate, deliveredRate, "");
+            row(label + ": delivered end to end, messages/s (raw client vs gateway; " + delivered + " rows in "
+                    + String.format(Locale.ROOT, "%.0f", (System.nanoTime() - start) / 1e9) + " s)", rawRate, deliveredRate, "");
             row(label + ": peak RSS with -Xmx256m, MiB (VmHWM)", Double.NaN, gateway.process().peakRssMib(), "completes");
         }
     }
@@ -207,8 +212,8 @@ public final class Benchmark {
             return new Delivered(stub, gateway, stub.count(), gateway.sentRecords());
         }
 
-        /** Waits until Meta has seen {@code count} more sends and the sent sink holds their records. */
-        void await(long count, Duration atMost) throws InterruptedException {
+        /** Waits until Meta has seen {@code count} more sends and the sent sink holds their records; returns {@code count}. */
+        long await(long count, Duration atMost) throws InterruptedException {
             long deadline = System.nanoTime() + atMost.toNanos();
             if (!stub.awaitCount(calls + count, atMost)) {
                 throw new IllegalStateException("Meta saw " + (stub.count() - calls) + " of " + count + " sends; see " + gateway.process().log());
@@ -221,6 +226,15 @@ public final class Benchmark {
                 }
                 Thread.sleep(10);
             }
+            return count;
+        }
+
+        /** Waits for {@code count} more sends, or until {@code deadline} (System.nanoTime()); returns how many Meta saw. */
+        long awaitUntil(long count, long deadline) throws InterruptedException {
+            while (stub.count() - calls < count && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            return Math.min(count, stub.count() - calls);
         }
     }
 
