@@ -1,0 +1,113 @@
+package org.igdm.gateway.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A JVM of its own (the stub, the gateway), so that its CPU and memory are its own: started with this JDK,
+ * its output in a log file, its memory read from {@code /proc/<pid>/status}.
+ */
+final class JavaProcess implements AutoCloseable {
+
+    private final Process process;
+    private final long startedAt;
+    private final Path log;
+
+    private JavaProcess(Process process, long startedAt, Path log) {
+        this.process = process;
+        this.startedAt = startedAt;
+        this.log = log;
+    }
+
+    /** Starts {@code java <jvmArgs...>} in the current folder, its output going to {@code log}. */
+    static JavaProcess start(List<String> jvmArgs, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        long startedAt = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new JavaProcess(process, startedAt, log);
+    }
+
+    /** Waits until {@code ready} holds; returns the time since the process was started. */
+    Duration awaitReady(BooleanSupplier ready, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the process exited with " + process.exitValue() + "; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not ready after " + atMost + "; see " + log);
+            }
+            Thread.sleep(5);
+        }
+        return Duration.ofNanos(System.nanoTime() - startedAt);
+    }
+
+    Path log() {
+        return log;
+    }
+
+    String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Resident memory now, in MiB. */
+    double rssMib() {
+        return status("VmRSS:");
+    }
+
+    /** The most resident memory the process ever had, in MiB. */
+    double peakRssMib() {
+        return status("VmHWM:");
+    }
+
+    /** CPU time the process has used so far, user and system, in seconds. */
+    double cpuSeconds() {
+        return cpuSeconds(process.pid());
+    }
+
+    /** CPU time of any process of this machine, from {@code /proc/<pid>/stat}: utime and stime, in clock ticks of 10 ms. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the fields after the command name, which may hold spaces, start with the state (field 3)
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException gone) {
+            return 0;
+        }
+    }
+
+    private double status(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).replace("kB", "").strip()) / 1024.0;
+                }
+            }
+        } catch (IOException gone) {
+            // the process ended: it has no memory left
+        }
+        return 0;
+    }
+
+    /** SIGTERM, the graceful stop; SIGKILL if it has not ended in a minute. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}

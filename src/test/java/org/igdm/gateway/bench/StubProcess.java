@@ -1,0 +1,83 @@
+package org.igdm.gateway.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The {@link GraphApiStub} running in its own JVM: its URL, its send count, its startup time and memory. */
+final class StubProcess implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("listening (\\d+)");
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    private final JavaProcess process;
+    private final Duration startup;
+    private final int port;
+
+    private StubProcess(JavaProcess process, Duration startup, int port) {
+        this.process = process;
+        this.startup = startup;
+        this.port = port;
+    }
+
+    static StubProcess start(Path home, int threads, long delayMillis) throws Exception {
+        JavaProcess process = JavaProcess.start(List.of(
+                // the JDK server writes headers and body apart: without TCP_NODELAY each answer waits out a delayed ACK
+                "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),
+                GraphApiStub.class.getName(), "0", Integer.toString(threads), Long.toString(delayMillis)), home.resolve("stub.log"));
+        Duration startup = process.awaitReady(() -> LISTENING.matcher(process.logText()).find(), Duration.ofSeconds(30));
+        Matcher port = LISTENING.matcher(process.logText());
+        port.find();
+        return new StubProcess(process, startup, Integer.parseInt(port.group(1)));
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    Duration startup() {
+        return startup;
+    }
+
+    JavaProcess process() {
+        return process;
+    }
+
+    /** How many sends the stub has answered. */
+    long count() {
+        try {
+            HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/count")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return Long.parseLong(answer.body().strip());
+        } catch (IOException e) {
+            throw new IllegalStateException("the stub does not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the stub has answered {@code total} sends in all; returns false if it took longer than {@code atMost}. */
+    boolean awaitCount(long total, Duration atMost) throws InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (count() < total) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.close();
+    }
+}
