@@ -44,6 +44,9 @@ public final class GatewayMetrics {
                 .baseUnit("seconds").register(registry);
         FunctionCounter.builder("gateway.pacing.rate.limit.pauses", gate, AccountGate::pauses)
                 .description("Pauses because Meta rate-limited the account").register(registry);
+        Gauge.builder("gateway.pacing.breaker.open", gate, g -> g.breakerState() == AccountGate.BreakerState.CLOSED ? 0 : 1)
+                .description("1 while the circuit breaker is open or probing (the Graph API is taken for down), else 0")
+                .register(registry);
         FunctionCounter.builder("gateway.pacing.breaker.openings", gate, AccountGate::breakerOpenings)
                 .description("Times the circuit breaker opened because the Graph API kept failing").register(registry);
     }

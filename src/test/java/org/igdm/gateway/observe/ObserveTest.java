@@ -146,6 +146,7 @@ class ObserveTest {
                 "\ngateway_pacing_paused_seconds 0.0\n",
                 "\ngateway_pacing_rate_limit_pauses_total 0.0\n",
                 "\ngateway_pacing_breaker_openings_total 0.0\n",
+                "\ngateway_pacing_breaker_open 0.0\n",
                 "camel_exchanges_total{camelContext=\"ig-dm-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"http-send\"} 2.0")
                 .doesNotContain(RunningGateway.TOKEN);
     }
