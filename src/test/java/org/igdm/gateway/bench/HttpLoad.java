@@ -1,5 +1,6 @@
 package org.igdm.gateway.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,8 +42,23 @@ final class HttpLoad {
             .build();
     private final int concurrency;
 
+    private final AtomicInteger retries = new AtomicInteger();
+
     HttpLoad(int concurrency) {
         this.concurrency = concurrency;
+    }
+
+    /**
+     * One request; sent once more if a kept-alive connection was closed under it before any answer came (the JDK's
+     * server and client race on idle connections now and then), so that such a close does not end the whole run.
+     */
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException closed) {
+            retries.incrementAndGet();
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     /** Sends {@code count} POSTs of {@code body(i)} with this content type to the URL; returns once all were answered. */
@@ -61,7 +77,7 @@ final class HttpLoad {
                                 .header("Content-Type", contentType)
                                 .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build();
                         long sent = System.nanoTime();
-                        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = send(request);
                         latencies[i] = System.nanoTime() - sent;
                         if (response.statusCode() != 200) {
                             throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
@@ -77,6 +93,9 @@ final class HttpLoad {
             threads.shutdownNow();
         }
         long nanos = System.nanoTime() - start;
+        if (retries.get() > 0) {
+            System.out.println(url + ": " + retries.get() + " requests sent again after a kept-alive connection closed under them");
+        }
         Arrays.sort(latencies);
         return new Result(count, nanos, latencies);
     }
