@@ -93,11 +93,7 @@ public final class Benchmark {
             HttpLoad.Result raw = rawClient(stub);
             rawRate = raw.perSecond();
             jmsAndHttp(stub, raw, stubIdleRss);
-            if (GatewayProcess.hasFileSource()) {
-                fileDrop(stub);
-            } else {
-                rows.add("| file drop (" + options.fileRows + " rows) | not measured: no file source in this build | | | |");
-            }
+            fileDrop(stub);
         }
         print();
     }
@@ -137,11 +133,7 @@ public final class Benchmark {
             row("CPU per message, µs (raw client process vs gateway process, JMS source)", rawCpuMicros,
                     (gateway.process().cpuSeconds() - cpuBefore) * 1e6 / options.messages, "");
 
-            if (GatewayProcess.hasHttpSource()) {
-                httpSource(gateway, raw);
-            } else {
-                rows.add("| POST /messages | not measured: no HTTP source in this build | | | |");
-            }
+            httpSource(gateway, raw);
         }
     }
 

@@ -20,7 +20,7 @@ import org.igdm.gateway.support.RunningGateway;
 /**
  * The gateway as users run it, {@code java -Xmx256m -jar target/ig-dm-gateway.jar} from the project root, with
  * pacing out of the way, Meta replaced by the stub, and its folders fresh under {@code home}. Ready means the
- * embedded broker accepts connections and, when the HTTP source is there, {@code /observe/health} says UP.
+ * embedded broker accepts connections and {@code /observe/health} says UP.
  */
 final class GatewayProcess implements AutoCloseable {
 
@@ -43,16 +43,6 @@ final class GatewayProcess implements AutoCloseable {
         this.startup = startup;
     }
 
-    /** Whether this build has the HTTP source (routes/http-source.yaml), and so POST /messages and /observe/health. */
-    static boolean hasHttpSource() {
-        return Files.exists(Path.of("routes", "http-source.yaml"));
-    }
-
-    /** Whether this build has the file drop source. */
-    static boolean hasFileSource() {
-        return Files.exists(Path.of("routes", "file-source.yaml"));
-    }
-
     static GatewayProcess start(Path home, String graphUrl, int consumers, List<String> extraJvmArgs) throws Exception {
         Files.createDirectories(home);
         int jmsPort = RunningGateway.freePort();
@@ -72,8 +62,7 @@ final class GatewayProcess implements AutoCloseable {
         args.addAll(extraJvmArgs);
         args.addAll(List.of("-jar", JAR));
         JavaProcess process = JavaProcess.start(args, home.resolve("gateway.log"));
-        boolean http = hasHttpSource();
-        Duration startup = process.awaitReady(() -> accepts(jmsPort) && (!http || healthUp(httpPort)), Duration.ofSeconds(60));
+        Duration startup = process.awaitReady(() -> accepts(jmsPort) && healthUp(httpPort), Duration.ofSeconds(60));
         return new GatewayProcess(process, home, jmsPort, httpPort, startup);
     }
 
