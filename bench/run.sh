@@ -4,6 +4,7 @@
 # --concurrency=N, --file-rows=N, --stub-delay-ms=N, --jfr. See docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export JAVA_HOME=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 mvn -B -q package -DskipTests
 # the shaded jar brings every library the harness needs (GraphForm, the Artemis client); the stub needs only the JDK
-exec java -Xmx512m -cp target/test-classes:target/ig-dm-gateway.jar org.igdm.gateway.bench.Benchmark "$@"
+exec "$JAVA_HOME/bin/java" -Xmx512m -cp target/test-classes:target/ig-dm-gateway.jar org.igdm.gateway.bench.Benchmark "$@"
