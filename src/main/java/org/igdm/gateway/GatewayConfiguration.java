@@ -10,7 +10,10 @@ import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
-import org.igdm.gateway.pacing.AccountGate;
+import org.igdm.gateway.delivery.PacedGraphCall;
+import org.igdm.gateway.graph.GraphClient;
+import org.igdm.gateway.observe.AccountsHealthCheck;
+import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.sandbox.DemoProfile;
 
 /**
@@ -27,20 +30,22 @@ public class GatewayConfiguration implements CamelConfiguration {
         IdempotencyStore idempotency = new IdempotencyStore(Path.of(settings.dataDir(), "idempotency.mv.db"));
         context.addService(idempotency, true, true);
         context.getRegistry().bind("idempotencyStore", idempotency);
-        AccountGate gate = new AccountGate(settings.pacing());
-        context.getRegistry().bind("accountGate", gate);
+        AccountGates gates = new AccountGates(settings.accounts().all(), settings.pacing());
+        context.getRegistry().bind("accountGates", gates);
+        context.getRegistry().bind("pacedGraphCall", new PacedGraphCall(settings.accounts(), gates, new GraphClient(settings.graph())));
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    gate.stop();
+                    gates.stop();
                 }
             }
         });
         BrokerWiring.wire(context, settings);
-        GatewayMetrics.bind(context, gate);
+        GatewayMetrics.bind(context, gates);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
+        context.getRegistry().bind(AccountsHealthCheck.BEAN, new AccountsHealthCheck(gates));
         HttpSource.configure(context);
         DemoProfile.wire(context, settings);
     }

@@ -1,5 +1,7 @@
 package org.igdm.gateway.broker;
 
+import org.igdm.gateway.request.SendRequest;
+
 /** The queues the gateway owns on its broker. */
 public final class Queues {
 
@@ -11,7 +13,7 @@ public final class Queues {
     public static final String EXPIRED = "ig.expired";
     /** Message property that carries where a queued request came from ({@code file:<name>#<row>}, {@code http}). */
     public static final String SOURCE_PROPERTY = "IgSource";
-    /** Message property set to the recipient_id: Artemis delivers one group in order to one consumer at a time. */
+    /** Message property set to {@link #group}: Artemis delivers one group in order to one consumer at a time. */
     public static final String GROUP_PROPERTY = "JMSXGroupID";
     /**
      * Message property, true on a request that its source hands over again after an interruption (a file read
@@ -20,5 +22,13 @@ public final class Queues {
     public static final String REPLAY_PROPERTY = "IgReplay";
 
     private Queues() {
+    }
+
+    /**
+     * The JMS group of a request: its account as the request names it and its recipient, so that one account's
+     * messages to one person keep their order while other accounts' messages to the same id do not wait on them.
+     */
+    public static String group(SendRequest request) {
+        return (request.account() == null ? "" : request.account()) + "/" + request.recipientId();
     }
 }

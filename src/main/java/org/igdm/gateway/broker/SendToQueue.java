@@ -1,6 +1,5 @@
 package org.igdm.gateway.broker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.request.SendRequest;
 
 /**
  * A JMS client from the command line, as a legacy application would send: puts canonical requests (JSON) on
@@ -51,10 +51,10 @@ public final class SendToQueue {
             for (String request : requests) {
                 TextMessage message = session.createTextMessage(request);
                 message.setJMSReplyTo(replies);
-                String recipient = recipientOf(request);
-                if (recipient != null) {
-                    // the gateway keeps one recipient's messages in queue order by this group
-                    message.setStringProperty("JMSXGroupID", recipient);
+                String group = groupOf(request);
+                if (group != null) {
+                    // the gateway keeps one account's messages to one recipient in queue order by this group
+                    message.setStringProperty(Queues.GROUP_PROPERTY, group);
                 }
                 producer.send(message);
             }
@@ -87,10 +87,10 @@ public final class SendToQueue {
         return lines;
     }
 
-    private static String recipientOf(String request) {
+    private static String groupOf(String request) {
         try {
-            JsonNode recipient = Json.MAPPER.readTree(request).get("recipient_id");
-            return recipient != null && recipient.isTextual() ? recipient.asText() : null;
+            SendRequest parsed = Json.MAPPER.readValue(request, SendRequest.class);
+            return parsed.recipientId() == null ? null : Queues.group(parsed);
         } catch (Exception notJson) {
             return null; // sent anyway: the gateway records it as invalid
         }

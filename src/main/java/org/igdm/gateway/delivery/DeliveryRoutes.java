@@ -6,7 +6,8 @@ import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.igdm.gateway.GatewaySettings;
-import org.igdm.gateway.graph.GraphCallRoute;
+import org.igdm.gateway.account.Account;
+import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.idempotency.IdempotencyStore;
@@ -19,8 +20,10 @@ import org.igdm.gateway.request.SendRequest;
 
 /**
  * The delivery core: the only route that sends to Meta. It takes one request (a {@link SendRequest} or its
- * JSON text) from any source, calls the Graph API with retries, and ends with exactly one record in the sent
- * or the failed sink. The record is also the exchange's body when the route returns, for callers that wait.
+ * JSON text) from any source, resolves its account, calls the Graph API for it with retries
+ * ({@link PacedGraphCall}), and ends with exactly one record in the sent or the failed sink. The record is also
+ * the exchange's body when the route returns, for callers that wait. A second route takes the new tokens that
+ * appear in the accounts' token files.
  */
 public class DeliveryRoutes extends RouteBuilder {
 
@@ -32,6 +35,8 @@ public class DeliveryRoutes extends RouteBuilder {
     private GatewaySettings settings;
     @BeanInject
     private IdempotencyStore idempotency;
+    @BeanInject
+    private PacedGraphCall graphCall;
 
     @Override
     public void configure() {
@@ -47,6 +52,13 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.REJECTED))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 
+        // the request went out and no answer came: Meta may have delivered it, so it is not sent again blindly
+        onException(OutcomeUnknownException.class)
+                .handled(true)
+                .maximumRedeliveries(0)
+                .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
+                .to(ExchangePattern.InOnly, settings.failedSink());
+
         // network errors, 5xx, rate limits: the whole Graph call again, backing off exponentially with jitter
         onException(TransientGraphException.class)
                 .handled(true)
@@ -60,7 +72,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logStackTrace(false)
                 .logExhausted(false)
-                .onRedelivery(exchange -> GatewayMetrics.of(exchange).retried())
+                .onRedelivery(exchange -> GatewayMetrics.of(exchange).retried(OutcomeRecorder.resolvedAccount(exchange)))
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 
@@ -70,11 +82,11 @@ public class DeliveryRoutes extends RouteBuilder {
                 .logExhausted(false);
 
         from(DELIVER).routeId("deliver")
-                .process(DeliveryRoutes::acceptRequest)
+                .process(this::acceptRequest)
                 .process(this::lookUpKey)
                 .choice()
                     .when(exchangeProperty(FIRST_DELIVERY).isNull())
-                        .to(GraphCallRoute.URI)
+                        .process(this::callMeta)
                         .process(OutcomeRecorder::sent)
                         .process(this::rememberSent)
                         .to(ExchangePattern.InOnly, settings.sentSink())
@@ -94,10 +106,13 @@ public class DeliveryRoutes extends RouteBuilder {
                         .setHeader(DeliveryKeys.OUTCOME, constant("duplicate"))
                 .end()
                 .removeProperty(FIRST_DELIVERY);
+
+        from("timer:token-files?period=" + settings.tokenReloadInterval().toMillis()).routeId("token-files")
+                .process(exchange -> settings.accounts().reloadTokenFiles().forEach(graphCall::tokenRenewed));
     }
 
-    /** The request as a validated {@link SendRequest}, whatever form the source handed it in. */
-    private static void acceptRequest(Exchange exchange) {
+    /** The request as a validated {@link SendRequest}, whatever form the source handed it in, and its account. */
+    private void acceptRequest(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         SendRequest request = body instanceof SendRequest given
                 ? RequestValidator.validate(given)
@@ -107,6 +122,15 @@ public class DeliveryRoutes extends RouteBuilder {
             request = request.withIdempotencyKey(derivedKey);
         }
         exchange.setProperty(DeliveryKeys.REQUEST, request);
+        exchange.setProperty(DeliveryKeys.ACCOUNT, settings.accounts().resolve(request.account()));
+    }
+
+    /** One attempt; a retry of the delivery route runs it again. */
+    private void callMeta(Exchange exchange) throws InterruptedException {
+        boolean waits = exchange.getProperty(DeliveryKeys.WAITS_FOR_ACCOUNT, false, Boolean.class);
+        exchange.setProperty(DeliveryKeys.RESULT, graphCall.send(exchange.getProperty(DeliveryKeys.ACCOUNT, Account.class),
+                exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class), waits,
+                () -> exchange.setProperty(DeliveryKeys.ATTEMPTS, exchange.getProperty(DeliveryKeys.ATTEMPTS, 0, Integer.class) + 1)));
     }
 
     private void lookUpKey(Exchange exchange) {

@@ -18,14 +18,17 @@ public sealed interface OutcomeRecord {
 
     String source();
 
+    String account();
+
     String recipientId();
 
     String idempotencyKey();
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"status", "source", "recipient_id", "idempotency_key", "message_id", "attempts", "sent_at", "rate_limit"})
+    @JsonPropertyOrder({"status", "source", "account", "recipient_id", "idempotency_key", "message_id", "attempts", "sent_at", "rate_limit"})
     record Sent(
             @JsonProperty("source") String source,
+            @JsonProperty("account") String account,
             @JsonProperty("recipient_id") String recipientId,
             @JsonProperty("idempotency_key") String idempotencyKey,
             @JsonProperty("message_id") String messageId,
@@ -44,9 +47,10 @@ public sealed interface OutcomeRecord {
      * replayed, and {@code input} (the start of what arrived) when the input could not be read as a request.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"status", "source", "recipient_id", "idempotency_key", "message", "tag", "attempts", "failed_at", "error", "input"})
+    @JsonPropertyOrder({"status", "source", "account", "recipient_id", "idempotency_key", "message", "tag", "attempts", "failed_at", "error", "input"})
     record Failed(
             @JsonProperty("source") String source,
+            @JsonProperty("account") String account,
             @JsonProperty("recipient_id") String recipientId,
             @JsonProperty("idempotency_key") String idempotencyKey,
             @JsonProperty("message") String message,

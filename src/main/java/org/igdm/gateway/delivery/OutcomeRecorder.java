@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Account;
 import org.igdm.gateway.graph.GraphApiException;
 import org.igdm.gateway.graph.GraphError;
-import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
@@ -31,10 +31,10 @@ public final class OutcomeRecorder {
     public static void sent(Exchange exchange) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
-        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), request.recipientId(), request.idempotencyKey(),
-                result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported());
-        LOG.debug("sent {} to {} as {}", sent.source(), sent.recipientId(), sent.messageId());
-        GatewayMetrics.of(exchange).sent();
+        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), account(exchange, request), request.recipientId(),
+                request.idempotencyKey(), result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported());
+        LOG.debug("sent {} for account {} to {} as {}", sent.source(), sent.account(), sent.recipientId(), sent.messageId());
+        GatewayMetrics.of(exchange).sent(sent.account());
         write(exchange, sent);
     }
 
@@ -42,10 +42,6 @@ public final class OutcomeRecorder {
     public static void failed(Exchange exchange, FailureCategory category) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         failed(exchange, error(category, caught, attempts(exchange)));
-        if (caught instanceof GraphApiException graph && GraphErrorClassifier.tokenInvalid(graph.error())) {
-            LOG.error("ALARM: Meta refused the access token (code 190): every later send will fail too. "
-                    + "Renew ig.access-token and restart. Meta said: {}", graph.error().message());
-        }
     }
 
     /**
@@ -75,14 +71,15 @@ public final class OutcomeRecorder {
     private static void failed(Exchange exchange, OutcomeRecord.Error error) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         String input = request == null ? excerpt(exchange.getMessage().getBody(String.class)) : null;
-        OutcomeRecord.Failed failed = new OutcomeRecord.Failed(source(exchange),
+        OutcomeRecord.Failed failed = new OutcomeRecord.Failed(source(exchange), account(exchange, request),
                 request == null ? null : request.recipientId(),
                 request == null ? null : request.idempotencyKey(),
                 request == null ? null : request.message(),
                 request == null ? null : request.tag(),
                 attempts(exchange), Instant.now().toString(), error, input);
-        LOG.info("failed [{}] {} to {}: {}", error.category().label(), failed.source(), failed.recipientId(), error.message());
-        GatewayMetrics.of(exchange).failed(error.category().label());
+        LOG.info("failed [{}] {} for account {} to {}: {}", error.category().label(), failed.source(), failed.account(),
+                failed.recipientId(), error.message());
+        GatewayMetrics.of(exchange).failed(error.category().label(), resolvedAccount(exchange));
         write(exchange, failed);
     }
 
@@ -101,6 +98,18 @@ public final class OutcomeRecorder {
         }
         return new OutcomeRecord.Error(category, caught == null ? category.label() : caught.getMessage(),
                 null, null, null, null, null);
+    }
+
+    /** The sending account's name; the request's own {@code account} when it could not be resolved. */
+    private static String account(Exchange exchange, SendRequest request) {
+        String resolved = resolvedAccount(exchange);
+        return resolved != null || request == null ? resolved : request.account();
+    }
+
+    /** The name of the account the request was resolved to, or null (an invalid request). */
+    public static String resolvedAccount(Exchange exchange) {
+        Account account = exchange.getProperty(DeliveryKeys.ACCOUNT, Account.class);
+        return account == null ? null : account.name();
     }
 
     public static String source(Exchange exchange) {

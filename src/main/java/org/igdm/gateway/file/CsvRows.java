@@ -24,7 +24,7 @@ import org.igdm.gateway.request.Violation;
 final class CsvRows implements BatchRows {
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
-    private static final List<String> FIELDS = List.of("recipient_id", "message", "tag", "idempotency_key");
+    private static final List<String> FIELDS = List.of("recipient_id", "message", "tag", "idempotency_key", "account");
     private static final List<String> REQUIRED = List.of("recipient_id", "message");
 
     private final RowText text;
@@ -41,7 +41,7 @@ final class CsvRows implements BatchRows {
         CSVRecord header = nextRecord();
         if (header == null) {
             throw new UnreadableFileException("the file is empty: a CSV batch starts with a header row naming "
-                    + String.join(" and ", REQUIRED) + " (and optionally tag, idempotency_key)");
+                    + String.join(" and ", REQUIRED) + " (and optionally tag, idempotency_key, account)");
         }
         columns = columns(header);
         text.rowEnded(0);
@@ -72,7 +72,7 @@ final class CsvRows implements BatchRows {
             return null;
         }
         text.rowEnded(++number);
-        SendRequest given = new SendRequest(cell(record, 0), cell(record, 1), cell(record, 2), cell(record, 3));
+        SendRequest given = new SendRequest(cell(record, 0), cell(record, 1), cell(record, 2), cell(record, 3), cell(record, 4));
         List<Violation> violations = RequestValidator.violations(given);
         return violations.isEmpty() ? FileRow.valid(number, given)
                 : FileRow.invalid(number, given, null, new InvalidRequestException(violations));

@@ -15,7 +15,7 @@ import org.igdm.gateway.request.SendRequest;
  * Puts rows on the durable queue {@code ig.send} in one transacted JMS session: a chunk of rows is one broker
  * transaction, which is what makes a million rows fast (one disk sync per chunk, not per row). The messages look
  * exactly like any queued request: the canonical JSON, {@code IgSource} saying where it came from, and
- * {@code JMSXGroupID} = the recipient so that messages to one person are delivered in file order.
+ * {@code JMSXGroupID} = account and recipient so that one account's messages to one person are delivered in file order.
  */
 final class JmsRowQueue implements RowQueue {
 
@@ -42,7 +42,7 @@ final class JmsRowQueue implements RowQueue {
     public void add(String source, SendRequest request) throws Exception {
         TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
-        message.setStringProperty(Queues.GROUP_PROPERTY, request.recipientId());
+        message.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(request));
         if (replay) {
             message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);
         }

@@ -102,8 +102,8 @@ public final class HttpIngress {
         SendRequest request = exchange.getMessage().getBody(SendRequest.class);
         Message message = exchange.getMessage();
         message.setHeader(Queues.SOURCE_PROPERTY, SOURCE);
-        // Artemis delivers one group's messages in order to one consumer: a recipient's messages stay in order
-        message.setHeader(Queues.GROUP_PROPERTY, request.recipientId());
+        // Artemis delivers one group's messages in order to one consumer: an account's messages to a recipient stay in order
+        message.setHeader(Queues.GROUP_PROPERTY, Queues.group(request));
         message.setBody(Json.MAPPER.writeValueAsString(request));
     }
 

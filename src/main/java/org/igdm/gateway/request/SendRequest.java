@@ -15,7 +15,8 @@ public record SendRequest(
         @JsonProperty("recipient_id") String recipientId,
         @JsonProperty("message") String message,
         @JsonProperty("tag") String tag,
-        @JsonProperty("idempotency_key") String idempotencyKey) {
+        @JsonProperty("idempotency_key") String idempotencyKey,
+        @JsonProperty("account") String account) {
 
     /** The only message tag Instagram offers: a human agent's reply, allowed up to 7 days after the user wrote. */
     public static final String HUMAN_AGENT = "HUMAN_AGENT";
@@ -24,6 +25,7 @@ public record SendRequest(
     public SendRequest {
         tag = blankToNull(tag);
         idempotencyKey = blankToNull(idempotencyKey);
+        account = blankToNull(account);
     }
 
     private static String blankToNull(String value) {
@@ -35,6 +37,6 @@ public record SendRequest(
     }
 
     public SendRequest withIdempotencyKey(String key) {
-        return new SendRequest(recipientId, message, tag, key);
+        return new SendRequest(recipientId, message, tag, key, account);
     }
 }

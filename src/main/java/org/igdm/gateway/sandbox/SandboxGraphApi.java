@@ -11,55 +11,73 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.igdm.gateway.Json;
-import org.igdm.gateway.graph.AccessToken;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.igdm.gateway.account.AccessToken;
+import org.igdm.gateway.account.Api;
 import org.igdm.gateway.graph.GraphForm;
+import org.igdm.gateway.graph.SendApiBody;
 import org.igdm.gateway.request.RequestValidator;
 import org.igdm.gateway.request.SendRequest;
 import org.igdm.gateway.request.Violation;
 
 /**
- * Meta's side of one Send API call, as the demo sandbox plays it. It checks what Meta checks, in Meta's order
- * (path, token, account, parameters) and answers the first problem with Meta's error envelope; a well-formed call
- * is refused if its recipient is a {@link MagicRecipient}, else accepted with a new message id. Every answer
- * carries the usage headers. Stricter than Meta in one way: a token anywhere but the form body is not seen.
+ * Meta's side of one Send API call, as the demo sandbox plays it, for its accounts on both of Meta's APIs: a form
+ * body with {@code access_token} (Messenger Platform, graph.facebook.com) or a JSON body with
+ * {@code Authorization: Bearer} (Instagram API with Instagram Login, graph.instagram.com). It checks what Meta
+ * checks, in Meta's order (path, token, account, parameters) and answers the first problem with Meta's error
+ * envelope; a token presented on the other API than its own is refused as Meta refuses it (190). A well-formed
+ * call is refused if its recipient is a {@link MagicRecipient}, else accepted with a new message id. Every answer
+ * carries the usage headers, counted per account. Stricter than Meta in one way: a token anywhere but the form
+ * body or the {@code Authorization} header is not seen.
  */
 final class SandboxGraphApi {
 
+    /** An account the sandbox knows: its id, its API and its only valid token. */
+    record Account(String userId, Api api, AccessToken token) {
+    }
+
     private static final Pattern SEND_PATH = Pattern.compile("/v\\d+\\.\\d+/([^/]+)/messages/?");
-    private static final Set<String> MESSAGING_TYPES = Set.of(GraphForm.RESPONSE, "UPDATE", GraphForm.MESSAGE_TAG);
+    private static final String BEARER = "Bearer ";
+    private static final Set<String> MESSAGING_TYPES = Set.of(SendApiBody.RESPONSE, "UPDATE", SendApiBody.MESSAGE_TAG);
     private static final String ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final String userId;
-    private final AccessToken token;
-    private final SandboxUsage usage;
+    private final List<Account> accounts;
+    private final Map<String, SandboxUsage> usage = new ConcurrentHashMap<>();
     private final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
 
-    SandboxGraphApi(String userId, AccessToken token) {
-        this.userId = userId;
-        this.token = token;
-        this.usage = new SandboxUsage(userId);
+    SandboxGraphApi(List<Account> accounts) {
+        this.accounts = List.copyOf(accounts);
+        accounts.forEach(account -> usage.put(account.userId(), new SandboxUsage(account.userId())));
     }
 
-    SandboxAnswer answer(String method, String path, String formBody) {
-        SendRequest request;
+    /**
+     * @param authorization the {@code Authorization} header, or null
+     * @param body          the request body: a form, or JSON with a Bearer token
+     */
+    SandboxAnswer answer(String method, String path, String authorization, String body) {
+        Sent sent;
         try {
-            request = check(method, path, formBody);
+            sent = check(method, path, authorization, body);
         } catch (Refusal refusal) {
-            return answer(refusal.status, MagicRecipient.Throttle.NONE, refusal.envelope);
+            return answer(refusal.status, null, MagicRecipient.Throttle.NONE, refusal.envelope);
         }
+        SendRequest request = sent.request();
         MagicRecipient magic = MagicRecipient.of(request.recipientId()).orElse(null);
-        if (magic != null && (!magic.firstCallOnly || refusedOnce.add(request.recipientId()))) {
-            return answer(magic.status, magic.throttle, error(magic.code, magic.subcode, magic.type, magic.message, magic.isTransient));
+        if (magic != null && (!magic.firstCallOnly || refusedOnce.add(sent.account().userId() + "/" + request.recipientId()))) {
+            return answer(magic.status, sent.account(), magic.throttle, error(magic.code, magic.subcode, magic.type, magic.message, magic.isTransient));
         }
-        ObjectNode sent = Json.MAPPER.createObjectNode()
+        ObjectNode accepted = Json.MAPPER.createObjectNode()
                 .put("recipient_id", request.recipientId())
                 .put("message_id", "mid." + random(32));
-        return answer(200, MagicRecipient.Throttle.NONE, sent);
+        return answer(200, sent.account(), MagicRecipient.Throttle.NONE, accepted);
     }
 
-    /** The request the call describes, once path, token, account and parameters pass as they pass at Meta. */
-    private SendRequest check(String method, String path, String formBody) throws Refusal {
+    private record Sent(Account account, SendRequest request) {
+    }
+
+    /** The account and the request the call describes, once path, token, account and parameters pass as they pass at Meta. */
+    private Sent check(String method, String path, String authorization, String body) throws Refusal {
         Matcher send = SEND_PATH.matcher(path);
         if (!send.matches()) {
             throw new Refusal(404, 100, null, "OAuthException", "Unknown path components: " + path);
@@ -67,46 +85,81 @@ final class SandboxGraphApi {
         if (!"POST".equals(method)) {
             throw new Refusal(400, 100, null, "GraphMethodException", "Unsupported " + method.toLowerCase() + " request.");
         }
-        Map<String, String> form;
-        try {
-            form = GraphForm.decode(formBody);
-        } catch (IllegalArgumentException malformed) {
-            throw invalid(null, "the request body is not a URL-encoded form");
-        }
-        String presented = form.get(GraphForm.ACCESS_TOKEN);
+        boolean bearer = authorization != null && authorization.startsWith(BEARER);
+        Api api = bearer ? Api.INSTAGRAM : Api.FACEBOOK;
+        ObjectNode fields = bearer ? jsonBody(body) : formFields(body);
+        String presented = bearer ? authorization.substring(BEARER.length()) : fields.path(GraphForm.ACCESS_TOKEN).asText(null);
         if (presented == null || presented.isBlank()) {
             throw new Refusal(400, 190, null, "OAuthException",
                     "An active access token must be used to query information about the current user.");
         }
-        if (!token.matches(presented)) {
-            throw new Refusal(400, 190, null, "OAuthException", "Invalid OAuth access token - Cannot parse access token");
-        }
-        if (!userId.equals(send.group(1))) {
+        // a token of the other API is as unknown here as at Meta
+        Account account = accounts.stream().filter(known -> known.api() == api && known.token().matches(presented)).findFirst()
+                .orElseThrow(() -> new Refusal(400, 190, null, "OAuthException", "Invalid OAuth access token - Cannot parse access token"));
+        if (!account.userId().equals(send.group(1))) {
             throw new Refusal(400, 100, 33, "GraphMethodException", "Unsupported post request. Object with ID '" + send.group(1)
                     + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
         }
-        return parameters(form);
+        return new Sent(account, parameters(fields));
+    }
+
+    /** The JSON body of an Instagram API call. */
+    private static ObjectNode jsonBody(String body) throws Refusal {
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            if (node != null && node.isObject()) {
+                return (ObjectNode) node;
+            }
+        } catch (Exception notJson) {
+            // refused below
+        }
+        throw invalid(null, "the request body is not a JSON object");
+    }
+
+    /** The parameters of a Messenger Platform call, each JSON object parameter read as the object. */
+    private static ObjectNode formFields(String body) throws Refusal {
+        Map<String, String> form;
+        try {
+            form = GraphForm.decode(body);
+        } catch (IllegalArgumentException malformed) {
+            throw invalid(null, "the request body is not a URL-encoded form");
+        }
+        ObjectNode fields = Json.MAPPER.createObjectNode();
+        form.forEach((name, value) -> fields.set(name, jsonObjectOrText(value)));
+        return fields;
+    }
+
+    private static JsonNode jsonObjectOrText(String value) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(value);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (Exception notJson) {
+            // a plain string parameter
+        }
+        return TextNode.valueOf(value);
     }
 
     /** The request in the parameters, or the 100 error Meta answers for the first bad one. */
-    private static SendRequest parameters(Map<String, String> form) throws Refusal {
-        JsonNode recipient = jsonParameter(form, GraphForm.RECIPIENT);
-        JsonNode message = jsonParameter(form, GraphForm.MESSAGE);
+    private static SendRequest parameters(ObjectNode fields) throws Refusal {
+        JsonNode recipient = fields.get(SendApiBody.RECIPIENT);
+        JsonNode message = fields.get(SendApiBody.MESSAGE);
         if (recipient == null || !recipient.path("id").isValueNode()) {
             throw invalid(null, "param recipient must be a JSON object with an id, e.g. {\"id\":\"123\"}");
         }
         if (message == null || !message.path("text").isTextual()) {
             throw invalid(2534015, "param message must be a JSON object with a text (the sandbox plays text messages only)");
         }
-        String type = form.get(GraphForm.MESSAGING_TYPE);
-        String tag = form.get(GraphForm.TAG);
+        String type = fields.path(SendApiBody.MESSAGING_TYPE).asText(null);
+        String tag = fields.path(SendApiBody.TAG).asText(null);
         if (type == null || !MESSAGING_TYPES.contains(type)) {
             throw invalid(null, "param messaging_type must be one of " + MESSAGING_TYPES);
         }
-        if (GraphForm.MESSAGE_TAG.equals(type) != (tag != null)) {
+        if (SendApiBody.MESSAGE_TAG.equals(type) != (tag != null)) {
             throw invalid(null, "param tag is required with messaging_type MESSAGE_TAG, and allowed only with it");
         }
-        SendRequest request = new SendRequest(recipient.path("id").asText(), message.path("text").asText(), tag, null);
+        SendRequest request = new SendRequest(recipient.path("id").asText(), message.path("text").asText(), tag, null, null);
         // Meta's limits on the id, the text and the tag are the ones the gateway checks at its door
         List<Violation> violations = RequestValidator.violations(request);
         if (!violations.isEmpty()) {
@@ -116,25 +169,14 @@ final class SandboxGraphApi {
         return request;
     }
 
-    private static JsonNode jsonParameter(Map<String, String> form, String name) {
-        String value = form.get(name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(value);
-            return node != null && node.isObject() ? node : null;
-        } catch (Exception notJson) {
-            return null;
-        }
-    }
-
     private static Refusal invalid(Integer subcode, String reason) {
         return new Refusal(400, 100, subcode, "OAuthException", "(#100) " + reason);
     }
 
-    private SandboxAnswer answer(int status, MagicRecipient.Throttle throttle, ObjectNode body) {
-        Map<String, String> headers = new LinkedHashMap<>(usage.count(System.currentTimeMillis(), throttle));
+    /** Meta reports usage on every answer; a call refused before its account is known counts on the first account. */
+    private SandboxAnswer answer(int status, Account account, MagicRecipient.Throttle throttle, ObjectNode body) {
+        SandboxUsage counted = usage.get(account == null ? accounts.get(0).userId() : account.userId());
+        Map<String, String> headers = new LinkedHashMap<>(counted.count(System.currentTimeMillis(), throttle));
         headers.put("Content-Type", "application/json; charset=UTF-8");
         return new SandboxAnswer(status, headers, body.toString());
     }

@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.account.AccessToken;
 import org.igdm.gateway.graph.GraphForm;
+import org.igdm.gateway.graph.SendApiBody;
 import org.igdm.gateway.request.SendRequest;
 
 /**
@@ -103,10 +104,10 @@ public final class Benchmark {
         AccessToken token = new AccessToken(GatewayProcess.TOKEN);
         String url = stub.baseUrl() + "/v25.0/" + GatewayProcess.USER_ID + "/messages";
         HttpLoad load = new HttpLoad(options.concurrency);
-        load.post(url, GraphForm.CONTENT_TYPE, options.warmup, i -> GraphForm.encode(request(1, i), token));
+        load.post(url, GraphForm.CONTENT_TYPE, options.warmup, i -> GraphForm.encode(SendApiBody.of(request(1, i)), token));
         long self = ProcessHandle.current().pid();
         double cpuBefore = JavaProcess.cpuSeconds(self);
-        HttpLoad.Result result = load.post(url, GraphForm.CONTENT_TYPE, options.messages, i -> GraphForm.encode(request(2, i), token));
+        HttpLoad.Result result = load.post(url, GraphForm.CONTENT_TYPE, options.messages, i -> GraphForm.encode(SendApiBody.of(request(2, i)), token));
         rawCpuMicros = (JavaProcess.cpuSeconds(self) - cpuBefore) * 1e6 / options.messages;
         return result;
     }
@@ -233,7 +234,7 @@ public final class Benchmark {
     /** Recipients differ between runs, so no run waits for another's per-recipient order. */
     private static SendRequest request(int scenario, int i) {
         return new SendRequest(Long.toString(scenario * 1_000_000_000L + i), "Benchmark message " + i + ", hello from the load",
-                null, null);
+                null, null, null);
     }
 
     private static String requestJson(int scenario, int i) {

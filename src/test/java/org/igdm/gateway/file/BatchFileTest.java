@@ -52,9 +52,9 @@ class BatchFileTest {
         assertThat(file.rows()).isEqualTo(3);
         assertThat(file.format()).isEqualTo(BatchFormat.CSV);
         assertThat(rows(file)).extracting(FileRow::number, FileRow::request).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(1L, new SendRequest("111", "Hi, there 😀", null, null)),
-                org.assertj.core.groups.Tuple.tuple(2L, new SendRequest("222", "she said \"hi\"\nsecond line", "HUMAN_AGENT", null)),
-                org.assertj.core.groups.Tuple.tuple(3L, new SendRequest("333", "last", null, null)));
+                org.assertj.core.groups.Tuple.tuple(1L, new SendRequest("111", "Hi, there 😀", null, null, null)),
+                org.assertj.core.groups.Tuple.tuple(2L, new SendRequest("222", "she said \"hi\"\nsecond line", "HUMAN_AGENT", null, null)),
+                org.assertj.core.groups.Tuple.tuple(3L, new SendRequest("333", "last", null, null, null)));
     }
 
     @Test
@@ -137,12 +137,12 @@ class BatchFileTest {
         BatchFile array = inspect("a.json", "\uFEFF[{\"recipient_id\":\"1\",\"message\":\"un 😀\",\"extra\":true},"
                 + "{\"recipient_id\":\"2\",\"message\":\"deux\",\"tag\":\"HUMAN_AGENT\",\"idempotency_key\":\"k2\"}]\n");
         assertThat(rows(array)).extracting(FileRow::request).containsExactly(
-                new SendRequest("1", "un 😀", null, null), new SendRequest("2", "deux", "HUMAN_AGENT", "k2"));
+                new SendRequest("1", "un 😀", null, null, null), new SendRequest("2", "deux", "HUMAN_AGENT", "k2", null));
 
         BatchFile single = inspect("one.json", "{\"recipient_id\":\"7\",\"message\":\"seul\"}");
         assertThat(rows(single)).singleElement().satisfies(row -> {
             assertThat(row.number()).isEqualTo(1);
-            assertThat(row.request()).isEqualTo(new SendRequest("7", "seul", null, null));
+            assertThat(row.request()).isEqualTo(new SendRequest("7", "seul", null, null, null));
         });
     }
 

@@ -13,12 +13,13 @@ import org.junit.jupiter.api.Test;
 class AccountGateTest {
 
     private long now = 0;
+    private int appUsage = 0;
     private final List<Long> turns = new ArrayList<>();
 
     private AccountGate gate(double perSecond) {
         PacingSettings settings = new PacingSettings(perSecond, 80, Duration.ofSeconds(60), Duration.ofHours(1),
                 3, Duration.ofSeconds(30), Duration.ofSeconds(120));
-        return new AccountGate(settings, () -> now, nanos -> now += nanos);
+        return new AccountGate("test", settings, () -> appUsage, () -> now, nanos -> now += nanos);
     }
 
     private void take(AccountGate gate, int count) throws InterruptedException {

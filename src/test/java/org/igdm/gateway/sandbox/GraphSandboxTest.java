@@ -10,8 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.igdm.gateway.Json;
-import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.account.AccessToken;
 import org.igdm.gateway.graph.GraphForm;
+import org.igdm.gateway.graph.SendApiBody;
 import org.igdm.gateway.graph.GraphResponses;
 import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.graph.RateLimitUsage;
@@ -127,7 +128,7 @@ class GraphSandboxTest {
     }
 
     private static String form(String recipient, String text, String tag, AccessToken token) {
-        return GraphForm.encode(new SendRequest(recipient, text, tag, null), token);
+        return GraphForm.encode(SendApiBody.of(new SendRequest(recipient, text, tag, null, null)), token);
     }
 
     private HttpResponse<String> send(String path, String formBody) throws Exception {
