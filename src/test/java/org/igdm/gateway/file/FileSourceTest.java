@@ -169,7 +169,7 @@ class FileSourceTest {
                         "file:no-header.csv: the header row has no recipient_id or message column; it must name recipient_id and message"
                                 + " (the first line found: 4001,hello)",
                         "file:empty.csv: the file is empty: a CSV batch starts with a header row naming recipient_id and message"
-                                + " (and optionally tag, idempotency_key)",
+                                + " (and optionally tag, idempotency_key, account)",
                         "file:latin1.csv: the file is not UTF-8 text (a byte sequence after row 0 is not UTF-8):"
                                 + " save it as UTF-8 (\"CSV UTF-8\" in Excel)",
                         "file:broken.json: not valid JSON after row 1: Unexpected end-of-input within/between Array entries"
