@@ -46,7 +46,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayMetrics.bind(context, gates);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         context.getRegistry().bind(AccountsHealthCheck.BEAN, new AccountsHealthCheck(gates));
-        HttpSource.configure(context);
+        HttpSource.configure(context, settings.accounts());
         DemoProfile.wire(context, settings);
     }
 }

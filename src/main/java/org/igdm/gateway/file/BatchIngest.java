@@ -2,6 +2,7 @@ package org.igdm.gateway.file;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +41,23 @@ public final class BatchIngest {
         this.progressEvery = progressEvery;
     }
 
+    /** A rule a valid row must also pass before it is queued (its account exists, say); it throws when not. */
+    @FunctionalInterface
+    public interface RowCheck {
+        void check(SendRequest request) throws InvalidRequestException;
+    }
+
     /**
      * Checks the file, then queues and rejects its rows.
      *
      * @throws UnreadableFileException when the file cannot be read as a batch at all; nothing of it was queued
      */
     public Summary run(Path path, String name, RowQueue queue, Rejects rejects) throws Exception {
+        return run(path, name, queue, rejects, request -> { });
+    }
+
+    /** As {@link #run(Path, String, RowQueue, Rejects)}, rejecting also the rows that {@code rowCheck} refuses. */
+    public Summary run(Path path, String name, RowQueue queue, Rejects rejects, RowCheck rowCheck) throws Exception {
         long started = System.nanoTime();
         BatchFile file = BatchFile.inspect(path, name);
         LOG.info("file {}: {} rows ({}, content {}) checked in {} ms, queueing in chunks of {}", name, file.rows(),
@@ -57,6 +69,7 @@ public final class BatchIngest {
         try (BatchRows rows = file.open()) {
             for (FileRow row = rows.next(); row != null; row = rows.next()) {
                 String source = file.source(row.number());
+                row = checked(row, rowCheck);
                 if (row.isValid()) {
                     queue.add(source, withKey(file, row));
                     queued++;
@@ -81,6 +94,18 @@ public final class BatchIngest {
         LOG.info("file {} done: {} rows, {} queued, {} rejected, in {} ms ({} rows/s)", name, done.rows(), queued,
                 rejected, done.took().toMillis(), done.rowsPerSecond());
         return done;
+    }
+
+    private static FileRow checked(FileRow row, RowCheck rowCheck) {
+        if (!row.isValid()) {
+            return row;
+        }
+        try {
+            rowCheck.check(row.request());
+            return row;
+        } catch (InvalidRequestException refused) {
+            return FileRow.invalid(row.number(), row.request(), null, refused);
+        }
     }
 
     /** A row without a key is keyed by the file's content and its row number, so it is never sent twice. */

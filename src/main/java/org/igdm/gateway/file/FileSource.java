@@ -9,6 +9,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsComponent;
 import org.igdm.gateway.GatewaySettings;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.delivery.FailureCategory;
 import org.igdm.gateway.delivery.OutcomeRecorder;
@@ -39,10 +40,11 @@ public final class FileSource {
         boolean resumed = interrupted.begin(path);
         try (ProducerTemplate records = context.createProducerTemplate();
                 RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory(), resumed)) {
+            Accounts accounts = settings(context).accounts();
             ingest.run(path, name(exchange), queue, (source, row) -> writeFailed(records, source, record -> {
                 record.getMessage().setBody(row.input());
                 OutcomeRecorder.invalid(record, row.request(), row.invalid());
-            }));
+            }), request -> accounts.resolve(request.account()));
         } catch (UnreadableFileException unreadable) {
             interrupted.end(path);
             throw unreadable;
@@ -64,7 +66,7 @@ public final class FileSource {
     /** One failed record, in an exchange of its own (not the file's: its file headers must not reach the sink). */
     private static void writeFailed(ProducerTemplate records, String source, Processor recorder) throws Exception {
         CamelContext context = records.getCamelContext();
-        String sink = context.getRegistry().lookupByNameAndType("gatewaySettings", GatewaySettings.class).failedSink();
+        String sink = settings(context).failedSink();
         Exchange written = records.send(sink, ExchangePattern.InOnly, record -> {
             record.setProperty(DeliveryKeys.SOURCE, source);
             recorder.process(record);
@@ -72,6 +74,10 @@ public final class FileSource {
         if (written.getException() != null) {
             throw written.getException();
         }
+    }
+
+    private static GatewaySettings settings(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType("gatewaySettings", GatewaySettings.class);
     }
 
     private static String name(Exchange exchange) {

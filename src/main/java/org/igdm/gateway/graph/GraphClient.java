@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -66,8 +67,7 @@ public final class GraphClient {
             return call.get(endpoints.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException late) {
             call.cancel(true);
-            throw new OutcomeUnknownException("no complete answer from Meta within " + endpoints.callTimeout().toMillis()
-                    + " ms after the request was sent", null);
+            throw late(late);
         } catch (InterruptedException interrupted) {
             call.cancel(true);
             Thread.currentThread().interrupt();
@@ -81,14 +81,23 @@ public final class GraphClient {
      * A failure to connect happened before anything was sent: retried like a 5xx. Any other failure (a timeout, a
      * reset) may have come after Meta had the request, and the JDK client does not say which: the outcome is unknown.
      */
-    private static GraphApiException classify(Throwable failure) {
+    private GraphApiException classify(Throwable failure) {
         if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
                 || failure instanceof UnresolvedAddressException || failure.getCause() instanceof UnresolvedAddressException) {
             return new GraphUnreachableException(failure);
+        }
+        if (failure instanceof HttpTimeoutException) {
+            return late(failure);
         }
         String what = failure instanceof IOException
                 ? "the connection failed while Meta had the request (" + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")"
                 : "the call failed after the request was sent (" + failure + ")";
         return new OutcomeUnknownException(what, failure);
+    }
+
+    /** Either deadline, the JDK client's (until the answer's headers) or this client's (the whole body), passed. */
+    private OutcomeUnknownException late(Throwable cause) {
+        return new OutcomeUnknownException("no complete answer from Meta within " + endpoints.callTimeout().toMillis()
+                + " ms after the request was sent", cause);
     }
 }

@@ -12,6 +12,7 @@ import org.apache.camel.Message;
 import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.apache.camel.util.ObjectHelper;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.request.InvalidRequestException;
@@ -40,9 +41,11 @@ public final class HttpIngress {
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
 
     private final ApiKeys apiKeys;
+    private final Accounts accounts;
 
-    public HttpIngress(ApiKeys apiKeys) {
+    public HttpIngress(ApiKeys apiKeys, Accounts accounts) {
         this.apiKeys = apiKeys;
+        this.accounts = accounts;
     }
 
     /**
@@ -65,6 +68,7 @@ public final class HttpIngress {
     public SendRequest request(Exchange exchange) {
         String header = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
         SendRequest request = RequestJson.parse(exchange.getMessage().getBody(String.class));
+        accounts.resolve(request.account());
         if (header != null && request.idempotencyKey() != null && !header.equals(request.idempotencyKey())) {
             throw new InvalidRequestException("idempotency_key",
                     "the Idempotency-Key header and the idempotency_key field differ; send one of them, or the same key in both");
@@ -88,6 +92,7 @@ public final class HttpIngress {
         for (int index = 0; index < array.size(); index++) {
             try {
                 SendRequest request = RequestJson.fromNode(array.get(index));
+                accounts.resolve(request.account());
                 valid.add(withKey(request, header == null ? null : header + "#" + index));
             } catch (InvalidRequestException e) {
                 rejected.add(new BulkAnswer.Rejected(index, e.violations()));

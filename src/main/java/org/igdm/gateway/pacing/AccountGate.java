@@ -180,7 +180,7 @@ public final class AccountGate {
         long now = nanoClock.getAsLong();
         pausedUntil = Math.max(pausedUntil, now + pause.toNanos());
         pauses++;
-        LOG.warn("Meta rate-limits account {}: its sending paused for {} s", account, pause.toSeconds());
+        LOG.warn("Meta rate-limits account {}: its sending paused for {} ms", account, pause.toMillis());
         if (breaker == BreakerState.PROBING) {
             breaker = BreakerState.CLOSED;
         }

@@ -123,26 +123,36 @@ class ManyAccountsTest {
     void anUnknownAccountIsAnsweredAtEveryDoorNamingTheConfiguredOnes() throws Exception {
         HttpResponse<String> http = gateway.http().post("/messages", request("5001", "to nobody", "delta"));
         assertThat(http.statusCode()).isEqualTo(400);
-        assertThat(http.body()).contains("account 'delta' is not configured; the accounts are alpha, beta, gamma");
+        assertThat(GatewayHttp.json(http).path("violations").get(0).path("field").asText()).isEqualTo("account");
+        assertThat(GatewayHttp.json(http).path("detail").asText())
+                .isEqualTo("account 'delta' is not configured; the accounts are alpha, beta, gamma (a name or its user id)");
         // without an account, several accounts and none named default: the request must say which
         HttpResponse<String> none = gateway.http().post("/messages", "{\"recipient_id\":\"5002\",\"message\":\"to whom?\"}");
         assertThat(none.statusCode()).isEqualTo(400);
-        assertThat(GatewayHttp.json(none).path("error").path("violations").get(0).path("field").asText()).isEqualTo("account");
+        assertThat(GatewayHttp.json(none).path("detail").asText()).startsWith("account is required");
+        HttpResponse<String> bulk = gateway.http().post("/messages/bulk",
+                "[" + request("5003", "to alpha", "alpha") + "," + request("5004", "to nobody", "delta") + "]");
+        assertThat(bulk.statusCode()).isEqualTo(202);
+        assertThat(GatewayHttp.json(bulk).path("queued").asInt()).isEqualTo(1);
+        assertThat(GatewayHttp.json(bulk).path("rejected").get(0).path("index").asInt()).isEqualTo(1);
+        assertThat(GatewayHttp.json(bulk).path("rejected").get(0).path("violations").get(0).path("field").asText()).isEqualTo("account");
         try (LegacyJmsClient legacy = new LegacyJmsClient(Integer.parseInt(settings.get("gateway.jms.port")))) {
-            legacy.send(Queues.SEND, request("5003", "to nobody", "delta"));
+            legacy.send(Queues.SEND, request("5005", "to nobody", "delta"));
         }
-        drop("unknown.csv", "recipient_id,message,account\n5004,to nobody,delta\n");
+        drop("unknown.csv", "recipient_id,message,account\n5006,to nobody,delta\n5007,to gamma,gamma\n");
 
         gateway.awaitOutcomes(4);
-        assertThat(meta.calls()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gateway.sent().size() == 2);
+        assertThat(gateway.sent()).extracting(record -> record.path("recipient_id").asText()).containsExactlyInAnyOrder("5003", "5007");
+        assertThat(meta.calls()).hasSize(2);
         List<JsonNode> failed = gateway.failed();
-        assertThat(failed).hasSize(4).allSatisfy(record -> {
+        assertThat(failed).extracting(record -> record.path("source").asText()).containsExactlyInAnyOrder("jms", "file:unknown.csv#1");
+        assertThat(failed).allSatisfy(record -> {
+            assertThat(record.path("account").asText()).isEqualTo("delta");
             assertThat(record.path("error").path("category").asText()).isEqualTo("invalid");
-            assertThat(record.path("error").path("message").asText()).contains("alpha, beta, gamma");
+            assertThat(record.path("error").path("message").asText()).contains("the accounts are alpha, beta, gamma");
             assertThat(record.toString()).doesNotContain("EAA-").doesNotContain("IGAA-");
         });
-        assertThat(failed).filteredOn(record -> !record.path("recipient_id").asText().equals("5002"))
-                .allSatisfy(record -> assertThat(record.path("account").asText()).isEqualTo("delta"));
     }
 
     private static void assertCarriesOnlyItsOwnToken(StubAccount account, LoggedRequest call) {
