@@ -77,10 +77,6 @@ public final class Accounts {
         return names.stream().map(byName::get).toList();
     }
 
-    public Optional<String> defaultName() {
-        return Optional.ofNullable(defaultName);
-    }
-
     /**
      * Reads every token file again; an account whose file holds a new token takes it from now on.
      *
