@@ -10,6 +10,8 @@ import org.igdm.gateway.account.AccountSettings;
 import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.graph.GraphEndpoints;
 import org.igdm.gateway.pacing.PacingSettings;
+import org.igdm.gateway.store.GatewayStore;
+import org.igdm.gateway.store.StoreSettings;
 
 /**
  * The settings the Java side of the gateway needs, read once at startup from Camel's properties (the
@@ -28,7 +30,8 @@ public record GatewaySettings(
         String dataDir,
         String brokerUrl,
         int jmsPort,
-        PacingSettings pacing) {
+        PacingSettings pacing,
+        StoreSettings store) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -54,13 +57,20 @@ public record GatewaySettings(
                 reader.positiveInt("gateway.breaker.failure-threshold"),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.open-ms")),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")));
+        StoreSettings store = new StoreSettings(reader.optional("gateway.store.url"), reader.optional("gateway.store.username"),
+                reader.optional("gateway.store.password"), dataDir, reader.positiveInt("gateway.store.pool-size"));
+        if (store.url() != null && !store.url().startsWith("jdbc:postgresql:")) {
+            reader.problems.add("gateway.store.url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database), got '"
+                    + GatewayStore.redacted(store.url()) + "'");
+        }
         Accounts accounts = new AccountSettings(properties::resolveProperty, reader.problems)
                 .read(propertyKeys(properties), System.getenv().keySet(), pacing.maxSendsPerSecond());
         reader.failIfAnyProblem();
         GraphEndpoints graph = new GraphEndpoints(graphUrl, instagramGraphUrl, apiVersion,
                 Duration.ofMillis(connectTimeout), Duration.ofMillis(callTimeout));
         return new GatewaySettings(graph, accounts, Duration.ofMillis(tokenReload), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort, pacing);
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort,
+                pacing, store);
     }
 
     /** Every key of the properties files, override properties included, and of the JVM's system properties. */
