@@ -27,8 +27,9 @@ public final class Queues {
     /**
      * The JMS group of a request: its account as the request names it and its recipient, so that one account's
      * messages to one person keep their order while other accounts' messages to the same id do not wait on them.
+     * Without an account, the recipient alone, as producers that group by recipient already do.
      */
     public static String group(SendRequest request) {
-        return (request.account() == null ? "" : request.account()) + "/" + request.recipientId();
+        return request.account() == null ? request.recipientId() : request.account() + "/" + request.recipientId();
     }
 }

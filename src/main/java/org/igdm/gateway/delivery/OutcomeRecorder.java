@@ -9,6 +9,7 @@ import org.igdm.gateway.account.Account;
 import org.igdm.gateway.graph.GraphApiException;
 import org.igdm.gateway.graph.GraphError;
 import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.SendRequest;
@@ -89,7 +90,7 @@ public final class OutcomeRecorder {
         }
         if (caught instanceof GraphApiException graph) {
             GraphError meta = graph.error();
-            String message = category == FailureCategory.EXHAUSTED
+            String message = category == FailureCategory.EXHAUSTED && !(graph instanceof OutcomeUnknownException)
                     ? "gave up after " + attempts + " attempts; the last: " + graph.getMessage()
                     : graph.getMessage();
             return new OutcomeRecord.Error(category, message, meta == null ? null : meta.code(),

@@ -108,9 +108,12 @@ public final class PacedGraphCall {
         }
         LOG.error("ALARM: Meta refused the access token of account {} (code 190): the account is suspended, its queued"
                 + " messages wait. Write a new token to {}; it is taken without a restart. Meta said: {}", calledAs.name(),
-                calledAs.tokenFile() != null ? calledAs.tokenFile() : "its token file (set ig.accounts." + calledAs.name()
-                        + ".access-token-file, or ig.access-token-file for the default account, and restart once)",
+                calledAs.tokenFile() != null ? calledAs.tokenFile() : "its token file (set " + tokenFileKey(calledAs) + " and restart once)",
                 refused.error().message());
+    }
+
+    private static String tokenFileKey(Account account) {
+        return account.name().equals(Accounts.DEFAULT) ? "ig.access-token-file" : "ig.accounts." + account.name() + ".access-token-file";
     }
 
     /** A new token was read for the account: calls go again, and its waiting messages go out. */

@@ -127,8 +127,8 @@ class AccountIsolationTest {
             assertThat(record.path("recipient_id").asText()).isEqualTo("7002");
         });
         String metrics = http.get("/observe/metrics").body();
-        assertThat(metrics).containsPattern("gateway_pacing_paused_seconds\\{account=\"alpha\"} [0-9.]*[1-9]")
-                .contains("gateway_pacing_paused_seconds{account=\"beta\"} 0.0");
+        assertThat(metrics).containsPattern("gateway_pacing_rate_limit_pauses_total\\{account=\"alpha\"} [1-9]")
+                .contains("gateway_pacing_rate_limit_pauses_total{account=\"beta\"} 0.0");
 
         meta.reset();
 

@@ -1,9 +1,11 @@
 package org.igdm.gateway.account;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -153,6 +155,23 @@ class ManyAccountsTest {
             assertThat(record.path("error").path("message").asText()).contains("the accounts are alpha, beta, gamma");
             assertThat(record.toString()).doesNotContain("EAA-").doesNotContain("IGAA-");
         });
+    }
+
+    @Test
+    void aCallThatBreaksAfterTheRequestWentOutIsNotSentAgainAndItsRecordSaysSo() {
+        meta.answer(BETA, BETA.token(), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+
+        HttpResponse<String> answer = gateway.http().post("/messages", request("6001", "did it arrive?", "beta"));
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        JsonNode record = GatewayHttp.json(answer);
+        assertThat(record.path("account").asText()).isEqualTo("beta");
+        assertThat(record.path("attempts").asInt()).isEqualTo(1);
+        assertThat(record.path("error").path("category").asText()).isEqualTo("exhausted");
+        assertThat(record.path("error").path("message").asText()).startsWith("the connection failed while Meta had the request")
+                .contains("Meta may have delivered the message. It was not sent again");
+        assertThat(meta.callsOf(BETA)).hasSize(1);
+        assertThat(gateway.failed()).singleElement().isEqualTo(record);
     }
 
     private static void assertCarriesOnlyItsOwnToken(StubAccount account, LoggedRequest call) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.pacing.AccountGate;
+import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.request.SendRequest;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
@@ -55,10 +56,14 @@ class DeliveryRouteTest {
 
     @BeforeEach
     void freshSinks() throws Exception {
-        AccountGate gate = gateway.context().getRegistry().findSingleByType(AccountGate.class);
+        AccountGate gate = gate();
         await().atMost(Duration.ofSeconds(5)).until(() -> !gate.paused());
         meta.reset();
         gateway.clearSinks();
+    }
+
+    private static AccountGate gate() {
+        return gateway.context().getRegistry().findSingleByType(AccountGates.class).of("default");
     }
 
     private Exchange deliver(Object request) {
@@ -224,7 +229,17 @@ class DeliveryRouteTest {
         assertThat(meta.sends()).hasSize(1);
         assertThat(gateway.failed().get(0).path("error").path("code").asInt()).isEqualTo(190);
         assertThat(Files.readString(Path.of("target/test-logs/gateway.log")))
-                .contains("ALARM: Meta refused the access token (code 190)");
+                .contains("ALARM: Meta refused the access token of account default (code 190)");
+        // the account is suspended: the next send is not made with the refused token
+        try {
+            assertThat(gate().suspended()).isTrue();
+            deliver("{\"recipient_id\":\"43\",\"message\":\"hello again\"}");
+            assertThat(meta.sends()).hasSize(1);
+            assertThat(gateway.failed().get(1).path("error").path("message").asText()).contains("account default is suspended");
+        } finally {
+            // as a new token in its token file would
+            gate().resume();
+        }
     }
 
     @Test

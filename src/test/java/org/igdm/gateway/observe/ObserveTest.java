@@ -137,16 +137,18 @@ class ObserveTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         assertThat(metrics.body()).contains(
-                "\ngateway_messages_sent_total 1.0\n",
-                "\ngateway_messages_failed_total{category=\"rejected\"} 1.0\n",
-                "\ngateway_retries_total 1.0\n",
-                // the last answer reported 28% app usage and 12% business use case usage: the higher one counts
-                "\ngateway_rate_limit_usage_percent 28.0\n",
-                "\ngateway_pacing_rate 100.0\n",
-                "\ngateway_pacing_paused_seconds 0.0\n",
-                "\ngateway_pacing_rate_limit_pauses_total 0.0\n",
-                "\ngateway_pacing_breaker_openings_total 0.0\n",
-                "\ngateway_pacing_breaker_open 0.0\n",
+                "\ngateway_messages_sent_total{account=\"default\"} 1.0\n",
+                "\ngateway_messages_failed_total{account=\"default\",category=\"rejected\"} 1.0\n",
+                "\ngateway_retries_total{account=\"default\"} 1.0\n",
+                // the last answer reported 28% app usage (the app's, shared) and 12% business use case usage (the account's)
+                "\ngateway_rate_limit_app_usage_percent 28.0\n",
+                "\ngateway_rate_limit_usage_percent{account=\"default\"} 12.0\n",
+                "\ngateway_pacing_rate{account=\"default\"} 100.0\n",
+                "\ngateway_pacing_paused_seconds{account=\"default\"} 0.0\n",
+                "\ngateway_pacing_rate_limit_pauses_total{account=\"default\"} 0.0\n",
+                "\ngateway_pacing_breaker_openings_total{account=\"default\"} 0.0\n",
+                "\ngateway_pacing_breaker_open{account=\"default\"} 0.0\n",
+                "\ngateway_account_suspended{account=\"default\"} 0.0\n",
                 "camel_exchanges_total{camelContext=\"ig-dm-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"http-send\"} 2.0")
                 .doesNotContain(RunningGateway.TOKEN);
     }
