@@ -11,13 +11,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.account.AccessToken;
+import org.igdm.gateway.account.Account;
+import org.igdm.gateway.account.Api;
+import org.igdm.gateway.graph.GraphClient;
+import org.igdm.gateway.graph.GraphEndpoints;
 import org.igdm.gateway.graph.GraphForm;
-import org.igdm.gateway.graph.SendApiBody;
 import org.igdm.gateway.graph.GraphResponses;
 import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.graph.RateLimitUsage;
 import org.igdm.gateway.graph.RateLimitedException;
 import org.igdm.gateway.graph.RejectedByGraphException;
+import org.igdm.gateway.graph.SendApiBody;
 import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.request.SendRequest;
 import org.igdm.gateway.support.RunningGateway;
@@ -26,7 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sandbox over HTTP, as the gateway's camel-http sees it: each answer is also read by the gateway's own
+ * The sandbox over HTTP, as the gateway's Graph client sees it: each answer is also read by the gateway's own
  * {@link GraphResponses}, so the sandbox is checked against the way the gateway understands Meta.
  */
 class GraphSandboxTest {
@@ -125,6 +129,27 @@ class GraphSandboxTest {
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(sandbox.url() + SEND_PATH)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertError(get, 400, 100, null);
+    }
+
+    @Test
+    void playsBothApisForItsTwoAccountsEachWithItsOwnTokenInItsOwnPlace() {
+        GraphClient client = new GraphClient(new GraphEndpoints(sandbox.url(), sandbox.url(), "v25.0",
+                Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        Account page = new Account("default", GraphSandbox.USER_ID, Api.FACEBOOK, DEMO_TOKEN, 100, null);
+        Account studio = new Account("studio", GraphSandbox.INSTAGRAM_USER_ID, Api.INSTAGRAM,
+                new AccessToken(GraphSandbox.INSTAGRAM_TOKEN), 100, null);
+        SendRequest hello = new SendRequest("17841400000000101", "Hi", null, null, null);
+
+        assertThat(client.send(page, hello).messageId()).startsWith("mid.");
+        assertThat(client.send(studio, hello).messageId()).startsWith("mid.");
+        // each token works only on its own API, as at Meta, and only for its own account
+        assertThatThrownBy(() -> client.send(page.withToken(studio.token()), hello))
+                .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(190));
+        assertThatThrownBy(() -> client.send(studio.withToken(page.token()), hello))
+                .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(190));
+        Account otherId = new Account("studio", GraphSandbox.USER_ID, Api.INSTAGRAM, studio.token(), 100, null);
+        assertThatThrownBy(() -> client.send(otherId, hello))
+                .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(100));
     }
 
     private static String form(String recipient, String text, String tag, AccessToken token) {
