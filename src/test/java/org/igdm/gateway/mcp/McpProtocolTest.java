@@ -1,24 +1,31 @@
 package org.igdm.gateway.mcp;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.igdm.gateway.support.GatewayHttp.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.support.GatewayFixture;
+import org.igdm.gateway.support.GraphStub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The JSON-RPC and transport rules of POST /mcp, as plain HTTP calls show them (no API keys). */
+/** The JSON-RPC and transport rules of POST /mcp, as plain HTTP calls show them (no API keys; one tool call at a time). */
 class McpProtocolTest {
 
     private static final String ACCEPT = "application/json, text/event-stream";
 
     @RegisterExtension
-    static final GatewayFixture app = GatewayFixture.withDefaults();
+    static final GatewayFixture app = GatewayFixture.withSettings(settings -> settings.put("gateway.mcp.max-concurrent-calls", "1"));
 
     private static HttpResponse<String> mcp(String body, String... headers) {
         HttpRequest.Builder request = app.http().jsonPost("/mcp", body).header("Accept", ACCEPT);
@@ -159,5 +166,24 @@ class McpProtocolTest {
         assertThat(app.http().send(app.http().request("/mcp").DELETE()).statusCode()).isEqualTo(405);
         assertThat(app.http().send(app.http().request("/mcp").header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}"))).statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void aCallPastTheConcurrentCallsIsToldAtOnceToCallAgain() throws Exception {
+        app.meta().server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(2000)));
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"ig_send_message\","
+                + "\"arguments\":{\"recipient_id\":\"42\",\"message\":\"m%d\"}}}";
+
+        CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> mcp(call.formatted(1, 1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.meta().sends().size() == 1);
+        HttpResponse<String> turnedAway = mcp(call.formatted(2, 2));
+
+        assertThat(turnedAway.statusCode()).isEqualTo(200);
+        assertThat(json(turnedAway).path("id").asInt()).isEqualTo(2);
+        assertThat(json(turnedAway).path("result").path("isError").asBoolean()).isTrue();
+        assertThat(json(turnedAway).path("result").path("content").get(0).path("text").asText())
+                .isEqualTo("Not sent: as many sends as the gateway allows are waiting for Meta; call again in a moment.");
+        assertThat(json(waiting.get(30, TimeUnit.SECONDS)).path("result").path("isError").asBoolean()).isFalse();
+        assertThat(app.meta().sends()).hasSize(1);
     }
 }
