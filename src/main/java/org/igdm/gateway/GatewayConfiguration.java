@@ -9,6 +9,7 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.pacing.AccountGate;
@@ -49,6 +50,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayMetrics.bind(context, gate);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         HttpSource.configure(context);
+        McpSource.configure(context);
         DemoProfile.wire(context, settings);
     }
 }
