@@ -75,8 +75,7 @@ final class JsonRows implements BatchRows {
         try {
             return step.run();
         } catch (JsonProcessingException e) {
-            throw new UnreadableFileException("not valid JSON after row " + number + ": " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new UnreadableFileException("not valid JSON after row " + number + ": " + Json.describe(e));
         }
     }
 
