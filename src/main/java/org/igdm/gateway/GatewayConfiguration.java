@@ -11,9 +11,11 @@ import org.igdm.gateway.delivery.PacedGraphCall;
 import org.igdm.gateway.graph.GraphClient;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.AccountsHealthCheck;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
+import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
@@ -53,7 +55,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayMetrics.bind(context, gates);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         context.getRegistry().bind(AccountsHealthCheck.BEAN, new AccountsHealthCheck(gates));
+        context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context, settings.accounts());
+        McpSource.configure(context);
         DemoProfile.wire(context, settings);
     }
 }
