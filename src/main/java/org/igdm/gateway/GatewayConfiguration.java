@@ -59,6 +59,6 @@ public class GatewayConfiguration implements CamelConfiguration {
         WebhookSource.configure(context, webhooks, store.dataSource(), windows, accountId -> accountId.equals(settings.userId()) ? "default" : null);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         HttpSource.configure(context);
-        DemoProfile.wire(context, settings);
+        DemoProfile.wire(context, settings, webhooks);
     }
 }
