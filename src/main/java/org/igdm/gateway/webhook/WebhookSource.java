@@ -21,7 +21,7 @@ public final class WebhookSource {
                 new WebhookIngress(settings, new KeptEvents(store), windows, accounts, context.createProducerTemplate()));
         if (settings.enabled()) {
             LOG.info("Meta's webhooks are taken at {} (events to {}); sends outside the messaging window are {}", PATH,
-                    settings.receivedSink(), settings.enforceWindow() ? "refused locally" : "left to Meta");
+                    WebhookSettings.RECEIVED_SINK, settings.enforceWindow() ? "refused locally" : "left to Meta");
         } else {
             LOG.info("No webhook endpoint: set {} and {} to receive the users' messages", WebhookSettings.VERIFY_TOKEN, WebhookSettings.APP_SECRET);
         }
