@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -92,9 +93,7 @@ public final class WebhookIngress {
      * Records when users wrote (idempotent: a redelivery changes nothing), then writes each event not kept before
      * to the received sink and stores its id, and answers 200 once all of it is done.
      */
-    public void keep(Exchange exchange) throws JsonProcessingException {
-        @SuppressWarnings("unchecked")
-        List<ReceivedEvent> events = exchange.getMessage().getBody(List.class);
+    public void keep(@Body List<ReceivedEvent> events, Exchange exchange) throws JsonProcessingException {
         for (ReceivedEvent event : events) {
             if (event.userWrote()) {
                 windows.userWrote(event.accountId(), event.senderId(), event.occurredAt());
