@@ -56,7 +56,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         MessagingWindows windows = new MessagingWindows(store.dataSource());
         context.getRegistry().bind(MessagingWindowCheck.BEAN,
                 new MessagingWindowCheck(windows, webhooks.enabled(), webhooks.enforceWindow(), settings.userId()));
-        WebhookSource.configure(context, webhooks, store.dataSource(), windows, accountId -> accountId.equals(settings.userId()) ? "default" : null);
+        WebhookSource.configure(context, webhooks, store.dataSource(), windows,
+                accountId -> accountId.equals(settings.userId()) ? "default" : null);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         HttpSource.configure(context);
         DemoProfile.wire(context, settings, webhooks);

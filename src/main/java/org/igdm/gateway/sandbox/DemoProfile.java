@@ -1,6 +1,7 @@
 package org.igdm.gateway.sandbox;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -85,15 +86,18 @@ public final class DemoProfile {
 
     private static String banner(GraphSandbox sandbox, Path inbox, List<String> dropped, boolean usersWrite) {
         String rule = "=".repeat(100);
-        return String.join("\n", "", rule,
+        List<String> lines = new ArrayList<>(List.of("", rule,
                 "  DEMO PROFILE: NO REAL INSTAGRAM MESSAGE IS SENT. Nothing leaves this machine.",
                 "  Meta's Graph API is played by a local sandbox at " + sandbox.url() + " (account " + GraphSandbox.USER_ID + ").",
                 "  Sample batches " + (dropped.isEmpty() ? "were already dropped earlier" : "dropped into " + inbox.toAbsolutePath() + ": " + dropped) + ".",
                 "  Refused on purpose, by the recipient id's last digits: ...2534022 window closed, ...551 user unavailable,",
-                "  ...613 and ...80002 rate-limited once, ...500 Meta down (retried until exhausted). See README.md.",
-                usersWrite ? "  A user writes to the account (a signed webhook into outbox/received/, and the window opens):\n"
-                        + "    curl -X POST " + sandbox.url() + SandboxUsers.PATH + "17841400000000301/messages -d 'Where is my parcel?'" : "",
-                "  To go live: run without the demo profile, with IG_USER_ID and IG_ACCESS_TOKEN set.",
-                rule);
+                "  ...613 and ...80002 rate-limited once, ...500 Meta down (retried until exhausted). See README.md."));
+        if (usersWrite) {
+            lines.add("  A user writes to the account (a signed webhook into outbox/received/, and the window opens):");
+            lines.add("    curl -X POST " + sandbox.url() + SandboxUsers.PATH + "17841400000000301/messages -d 'Where is my parcel?'");
+        }
+        lines.add("  To go live: run without the demo profile, with IG_USER_ID and IG_ACCESS_TOKEN set.");
+        lines.add(rule);
+        return String.join("\n", lines);
     }
 }

@@ -74,15 +74,35 @@ public final class WebhookEvents {
             throw new InvalidWebhookException(where + ".id", where + ".id must be the account's Instagram user id");
         }
         Entry account = new Entry(accountId, accounts.nameOf(accountId), instant(entry.path("time"), receivedAt), receivedAt);
-        for (JsonNode messaging : entry.path("messaging")) {
+        for (JsonNode messaging : objects(entry, "messaging", where)) {
             events.add(account.messaging(messaging, messaging));
         }
-        for (JsonNode change : entry.path("changes")) {
+        for (JsonNode change : objects(entry, "changes", where)) {
             JsonNode value = change.path("value");
             events.add(value.has("sender") && value.has("recipient")
                     ? account.messaging(value, change)
                     : account.change(change.path("field").asText("change"), value, change));
         }
+    }
+
+    /** The entry's array {@code name} (none: empty), each of its items an object. */
+    private static List<JsonNode> objects(JsonNode entry, String name, String where) {
+        JsonNode array = entry.path(name);
+        if (array.isMissingNode()) {
+            return List.of();
+        }
+        if (!array.isArray()) {
+            throw new InvalidWebhookException(where + "." + name, where + "." + name + " must be an array of events");
+        }
+        List<JsonNode> items = new ArrayList<>();
+        for (int index = 0; index < array.size(); index++) {
+            if (!array.get(index).isObject()) {
+                String item = where + "." + name + "[" + index + "]";
+                throw new InvalidWebhookException(item, item + " must be an event object");
+            }
+            items.add(array.get(index));
+        }
+        return items;
     }
 
     /** The entry's account and time, shared by its events. */

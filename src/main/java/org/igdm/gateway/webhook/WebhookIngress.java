@@ -60,7 +60,7 @@ public final class WebhookIngress {
         boolean tokenMatches = token != null && MessageDigest.isEqual(
                 token.getBytes(StandardCharsets.UTF_8), settings.verifyToken().getBytes(StandardCharsets.UTF_8));
         if (!"subscribe".equals(mode) || !tokenMatches || challenge == null) {
-            LOG.warn("Refused a webhook verification (hub.mode={}): the verify token does not match {}", mode, WebhookSettings.VERIFY_TOKEN);
+            LOG.warn("Refused a webhook verification: hub.mode is not 'subscribe' or hub.verify_token is not {}", WebhookSettings.VERIFY_TOKEN);
             throw new HttpProblemException(new Problem("Forbidden", 403, "hub.mode must be 'subscribe' and hub.verify_token must be "
                     + "the gateway's " + WebhookSettings.VERIFY_TOKEN + ", with a hub.challenge to echo", null));
         }

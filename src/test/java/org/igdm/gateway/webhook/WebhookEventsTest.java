@@ -51,6 +51,10 @@ class WebhookEventsTest {
                 .isInstanceOfSatisfying(InvalidWebhookException.class, e -> assertThat(e.field()).isEqualTo("entry[0].id"));
         assertThatThrownBy(() -> read("{\"object\":\"instagram\",\"entry\":{}}"))
                 .isInstanceOfSatisfying(InvalidWebhookException.class, e -> assertThat(e.field()).isEqualTo("entry"));
+        assertThatThrownBy(() -> read("{\"object\":\"instagram\",\"entry\":[{\"id\":\"42\",\"messaging\":{\"sender\":{}}}]}"))
+                .isInstanceOfSatisfying(InvalidWebhookException.class, e -> assertThat(e.field()).isEqualTo("entry[0].messaging"));
+        assertThatThrownBy(() -> read("{\"object\":\"instagram\",\"entry\":[{\"id\":\"42\",\"changes\":[{\"field\":\"messages\"},7]}]}"))
+                .isInstanceOfSatisfying(InvalidWebhookException.class, e -> assertThat(e.field()).isEqualTo("entry[0].changes[1]"));
         assertThatThrownBy(() -> read("[]"))
                 .isInstanceOfSatisfying(InvalidWebhookException.class, e -> assertThat(e.field()).isEqualTo("body"));
     }
