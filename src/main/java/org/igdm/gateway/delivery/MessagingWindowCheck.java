@@ -39,10 +39,11 @@ public final class MessagingWindowCheck {
 
     /** Before the Graph call: throws {@link OutsideWindowException} for a send the window rules out. */
     public void beforeSend(Exchange exchange) {
-        if (!heard) {
+        SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
+        if (!heard || request.recipientId() == null) {
+            // a private reply addresses a comment, not a user: it has no messaging window
             return;
         }
-        SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         Window window = windows.window(accountId, request.recipientId());
         switch (window.verdict(Instant.now(), request.humanAgent())) {
             case Window.Verdict.Unknown unknown -> {
@@ -68,8 +69,9 @@ public final class MessagingWindowCheck {
     /** After a refusal: when Meta refused the send as outside the window, the store learns that it is closed. */
     public void afterRefusal(Exchange exchange) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (heard && caught instanceof GraphApiException graph && GraphErrorClassifier.outsideWindow(graph.error())) {
-            SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
+        SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
+        if (heard && request != null && request.recipientId() != null
+                && caught instanceof GraphApiException graph && GraphErrorClassifier.outsideWindow(graph.error())) {
             windows.closedByMeta(accountId, request.recipientId(), Instant.now(), request.humanAgent());
         }
     }
