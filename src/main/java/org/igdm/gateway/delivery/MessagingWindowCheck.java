@@ -70,7 +70,7 @@ public final class MessagingWindowCheck {
     public void afterRefusal(Exchange exchange) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
-        if (heard && request != null && request.recipientId() != null
+        if (heard && request.recipientId() != null
                 && caught instanceof GraphApiException graph && GraphErrorClassifier.outsideWindow(graph.error())) {
             windows.closedByMeta(accountId, request.recipientId(), Instant.now(), request.humanAgent());
         }
