@@ -5,6 +5,8 @@ import static org.igdm.gateway.support.GatewayHttp.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -84,6 +86,25 @@ class WebhookSourceTest {
         assertThat(json(mixed).path("kept").asInt()).isEqualTo(1);
         assertThat(app.gateway().received()).extracting(event -> event.path("event").path("message").path("text").asText())
                 .containsExactly("first", "second");
+    }
+
+    @Test
+    void aBatchThatCouldNotBeKeptIsAnswered500AndKeptWhenMetaDeliversItAgain() throws Exception {
+        String body = MetaWebhooks.batch(MetaWebhooks.message("5550106", "mid.unkept-1", "kept at the second try", WROTE));
+        // the received sink's folder is a file: the sink cannot be written
+        Path folder = app.gateway().home().resolve("outbox/received");
+        Files.createDirectories(folder.getParent());
+        Files.writeString(folder, "in the way");
+
+        HttpResponse<String> failed = MetaWebhooks.post(app.http(), body);
+
+        assertThat(failed.statusCode()).isEqualTo(500);
+        Files.delete(folder);
+        HttpResponse<String> redelivered = MetaWebhooks.post(app.http(), body);
+        assertThat(redelivered.statusCode()).isEqualTo(200);
+        assertThat(json(redelivered).path("kept").asInt()).isEqualTo(1);
+        assertThat(app.gateway().received()).singleElement()
+                .satisfies(event -> assertThat(event.path("event").path("message").path("mid").asText()).isEqualTo("mid.unkept-1"));
     }
 
     @Test
