@@ -11,9 +11,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.http.HttpHeaders;
 import org.igdm.gateway.http.HttpProblemException;
 import org.igdm.gateway.http.Problem;
 import org.igdm.gateway.observe.GatewayMetrics;
+import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.Violation;
 import org.igdm.gateway.window.MessagingWindows;
 import org.slf4j.Logger;
@@ -68,14 +70,15 @@ public final class WebhookIngress {
     }
 
     /**
-     * POST: the raw body, once its signature holds. Every incoming header is dropped here, so none can steer the
-     * sink (a file name, say) or be echoed back.
+     * POST: the raw body, once its signature holds. The signature is read from the request's real headers (not a
+     * query parameter of the same name); then every incoming header is dropped, so none can steer the sink (a file
+     * name, say) or be echoed back.
      */
     public byte[] checkSignature(Exchange exchange) {
         Message message = exchange.getMessage();
         byte[] body = message.getBody(byte[].class);
-        String problem = signature.problem(message.getHeader(WebhookSignature.HEADER, String.class), body == null ? new byte[0] : body);
-        message.removeHeaders("*");
+        String problem = signature.problem(HttpHeaders.of(message).single(WebhookSignature.HEADER), body == null ? new byte[0] : body);
+        HttpHeaders.dropAll(exchange);
         if (problem != null) {
             GatewayMetrics.of(exchange).webhookSignatureRefused();
             LOG.warn("Refused a webhook POST: {}", problem);
@@ -122,6 +125,8 @@ public final class WebhookIngress {
         Problem problem;
         if (caught instanceof HttpProblemException http) {
             problem = http.problem();
+        } else if (caught instanceof InvalidRequestException invalid) {
+            problem = new Problem("Bad Request", 400, invalid.getMessage(), invalid.violations());
         } else if (caught instanceof InvalidWebhookException invalid) {
             LOG.warn("Refused a signed webhook POST: {}", invalid.getMessage());
             problem = new Problem("Bad Request", 400, invalid.getMessage(), List.of(new Violation(invalid.field(), invalid.getMessage())));
