@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
 import org.igdm.gateway.mcp.McpSource;
@@ -16,6 +17,9 @@ import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
+import org.igdm.gateway.webhook.WebhookSettings;
+import org.igdm.gateway.webhook.WebhookSource;
+import org.igdm.gateway.window.MessagingWindows;
 
 /**
  * The gateway's beans, bound before any route is built. Settings are checked here, so a misconfigured
@@ -49,10 +53,17 @@ public class GatewayConfiguration implements CamelConfiguration {
         });
         BrokerWiring.wire(context, settings);
         GatewayMetrics.bind(context, gate);
+        // the users' messages from Meta's webhooks feed the window store, which the delivery route consults
+        WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
+        MessagingWindows windows = new MessagingWindows(store.dataSource());
+        context.getRegistry().bind(MessagingWindowCheck.BEAN,
+                new MessagingWindowCheck(windows, webhooks.enabled(), webhooks.enforceWindow(), settings.userId()));
+        WebhookSource.configure(context, webhooks, store.dataSource(), windows,
+                accountId -> accountId.equals(settings.userId()) ? "default" : null);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context);
         McpSource.configure(context);
-        DemoProfile.wire(context, settings);
+        DemoProfile.wire(context, settings, webhooks);
     }
 }
