@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.igdm.gateway.account.Account;
 import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.delivery.PacedGraphCall;
 import org.igdm.gateway.graph.GraphClient;
 import org.igdm.gateway.http.HttpSource;
@@ -19,6 +21,9 @@ import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
+import org.igdm.gateway.webhook.WebhookSettings;
+import org.igdm.gateway.webhook.WebhookSource;
+import org.igdm.gateway.window.MessagingWindows;
 
 /**
  * The gateway's beans, bound before any route is built. Settings are checked here, so a misconfigured
@@ -53,11 +58,18 @@ public class GatewayConfiguration implements CamelConfiguration {
         });
         BrokerWiring.wire(context, settings);
         GatewayMetrics.bind(context, gates);
+        // the users' messages from Meta's webhooks feed the window store, which the delivery route consults
+        WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
+        MessagingWindows windows = new MessagingWindows(store.dataSource());
+        context.getRegistry().bind(MessagingWindowCheck.BEAN,
+                new MessagingWindowCheck(windows, webhooks.enabled(), webhooks.enforceWindow()));
+        WebhookSource.configure(context, webhooks, store.dataSource(), windows, accountId -> settings.accounts().all().stream()
+                .filter(account -> account.userId().equals(accountId)).map(Account::name).findFirst().orElse(null));
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         context.getRegistry().bind(AccountsHealthCheck.BEAN, new AccountsHealthCheck(gates));
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context, settings.accounts());
         McpSource.configure(context);
-        DemoProfile.wire(context, settings);
+        DemoProfile.wire(context, settings, webhooks);
     }
 }

@@ -46,9 +46,10 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.INVALID))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 
-        onException(RejectedByGraphException.class)
+        onException(RejectedByGraphException.class, OutsideWindowException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
+                .bean(MessagingWindowCheck.BEAN, "afterRefusal")
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.REJECTED))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 
@@ -86,6 +87,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(this::lookUpKey)
                 .choice()
                     .when(exchangeProperty(FIRST_DELIVERY).isNull())
+                        .bean(MessagingWindowCheck.BEAN, "beforeSend")
                         .process(this::callMeta)
                         .process(OutcomeRecorder::sent)
                         .process(this::rememberSent)

@@ -25,7 +25,8 @@ public sealed interface OutcomeRecord {
     String idempotencyKey();
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"status", "source", "account", "recipient_id", "idempotency_key", "message_id", "attempts", "sent_at", "rate_limit"})
+    @JsonPropertyOrder({"status", "source", "account", "recipient_id", "idempotency_key", "message_id", "attempts", "sent_at", "rate_limit",
+            "window_remaining_s"})
     record Sent(
             @JsonProperty("source") String source,
             @JsonProperty("account") String account,
@@ -34,7 +35,8 @@ public sealed interface OutcomeRecord {
             @JsonProperty("message_id") String messageId,
             @JsonProperty("attempts") int attempts,
             @JsonProperty("sent_at") String sentAt,
-            @JsonProperty("rate_limit") JsonNode rateLimit) implements OutcomeRecord {
+            @JsonProperty("rate_limit") JsonNode rateLimit,
+            @JsonProperty("window_remaining_s") Long windowRemainingSeconds) implements OutcomeRecord {
 
         @Override
         public String status() {

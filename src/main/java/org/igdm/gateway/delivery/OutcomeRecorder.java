@@ -2,6 +2,7 @@ package org.igdm.gateway.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.Json;
@@ -33,7 +34,8 @@ public final class OutcomeRecorder {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
         OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), account(exchange, request), request.recipientId(),
-                request.idempotencyKey(), result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported());
+                request.idempotencyKey(), result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported(),
+                windowRemaining(exchange));
         LOG.debug("sent {} for account {} to {} as {}", sent.source(), sent.account(), sent.recipientId(), sent.messageId());
         GatewayMetrics.of(exchange).sent(sent.account());
         write(exchange, sent);
@@ -115,6 +117,12 @@ public final class OutcomeRecorder {
 
     public static String source(Exchange exchange) {
         return exchange.getProperty(DeliveryKeys.SOURCE, "direct", String.class);
+    }
+
+    /** Seconds left of the recipient's messaging window when the send went out, if the gateway knows. */
+    private static Long windowRemaining(Exchange exchange) {
+        Duration remaining = exchange.getProperty(DeliveryKeys.WINDOW_REMAINING, Duration.class);
+        return remaining == null ? null : remaining.toSeconds();
     }
 
     private static int attempts(Exchange exchange) {

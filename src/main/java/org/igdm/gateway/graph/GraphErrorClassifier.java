@@ -14,6 +14,8 @@ public final class GraphErrorClassifier {
     private static final Set<Integer> RATE_LIMIT_CODES = Set.of(4, 17, 32, 341, 368, 613, 80002, 80006);
     /** Unknown error, service temporarily unavailable. */
     private static final Set<Integer> TRANSIENT_CODES = Set.of(1, 2);
+    /** With code 10: outside the allowed messaging window. */
+    private static final Set<Integer> OUTSIDE_WINDOW_SUBCODES = Set.of(2534022, 2018278);
 
     private GraphErrorClassifier() {
     }
@@ -51,5 +53,11 @@ public final class GraphErrorClassifier {
     /** Code 190: the token is invalid or expired, so every later send fails too. */
     public static boolean tokenInvalid(GraphError error) {
         return error != null && error.code() != null && error.code() == 190;
+    }
+
+    /** Code 10 with subcode 2534022 or 2018278: the send is outside the user's messaging window. */
+    public static boolean outsideWindow(GraphError error) {
+        return error != null && error.code() != null && error.code() == 10 && error.subcode() != null
+                && OUTSIDE_WINDOW_SUBCODES.contains(error.subcode());
     }
 }

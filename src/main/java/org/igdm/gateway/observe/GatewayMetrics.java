@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.pacing.AccountGate;
@@ -16,7 +18,8 @@ import org.igdm.gateway.pacing.AccountGates;
  * The gateway's own figures, next to Camel's route metrics at /observe/metrics, each labelled with its
  * {@code account}: messages sent, messages failed per category, retries of transient failures, and each
  * account's pacing (the usage Meta reported, the pace it leads to, pauses for rate limits and outages, a
- * suspension for a refused token). The app's usage, shared by every account, has no label.
+ * suspension for a refused token). The app's usage, shared by every account, has no label; nor have the
+ * webhooks' figures (events kept by kind, refused signatures, sends refused for the messaging window).
  */
 public final class GatewayMetrics {
 
@@ -27,9 +30,16 @@ public final class GatewayMetrics {
     private static final String CAMEL_METER_REGISTRY = "metricsRegistry";
 
     private final MeterRegistry registry;
+    private final Counter signaturesRefused;
+    private final Counter refusedByWindow;
+    private final Map<String, Counter> webhookEvents = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry, AccountGates gates) {
         this.registry = registry;
+        this.signaturesRefused = Counter.builder("gateway.webhook.signature.refused")
+                .description("Webhook POSTs refused (403) for a missing or wrong X-Hub-Signature-256").register(registry);
+        this.refusedByWindow = Counter.builder("gateway.window.refused")
+                .description("Sends refused without a call to Meta: outside the user's messaging window").register(registry);
         Gauge.builder("gateway.rate.limit.app.usage", gates, AccountGates::appUsagePercent)
                 .description("The highest usage in percent that Meta last reported for the app (X-App-Usage), shared by every account")
                 .baseUnit("percent").register(registry);
@@ -97,5 +107,21 @@ public final class GatewayMetrics {
     private Counter counter(String name, String description, String account) {
         return Counter.builder(name).description(description).tag("account", account == null ? NO_ACCOUNT : account)
                 .register(registry);
+    }
+
+    /** A webhook event kept in the received sink (a redelivered one is not counted again), by kind. */
+    public void webhookEvent(String kind) {
+        webhookEvents.computeIfAbsent(kind, k -> Counter.builder("gateway.webhook.events")
+                .description("Webhook events kept in the received sink, by kind")
+                .tag("kind", k)
+                .register(registry)).increment();
+    }
+
+    public void webhookSignatureRefused() {
+        signaturesRefused.increment();
+    }
+
+    public void refusedByWindow() {
+        refusedByWindow.increment();
     }
 }

@@ -36,6 +36,10 @@ public record SendRequest(
         return HUMAN_AGENT.equals(tag);
     }
 
+    public SendRequest withTag(String newTag) {
+        return new SendRequest(recipientId, message, newTag, idempotencyKey, account);
+    }
+
     public SendRequest withIdempotencyKey(String key) {
         return new SendRequest(recipientId, message, tag, key, account);
     }

@@ -45,11 +45,18 @@ public final class GraphSandbox extends ServiceSupport {
     private final SandboxGraphApi meta = new SandboxGraphApi(List.of(
             new SandboxGraphApi.Account(USER_ID, Api.FACEBOOK, new AccessToken(TOKEN)),
             new SandboxGraphApi.Account(INSTAGRAM_USER_ID, Api.INSTAGRAM, new AccessToken(INSTAGRAM_TOKEN))));
+    /** The users who write to the account through webhooks; null when the gateway takes none. */
+    private final SandboxUsers users;
     private HttpServer server;
     private ExecutorService threads;
 
     public GraphSandbox(int port) {
+        this(port, null);
+    }
+
+    GraphSandbox(int port, SandboxUsers users) {
         this.port = port;
+        this.users = users;
     }
 
     public String url() {
@@ -70,7 +77,13 @@ public final class GraphSandbox extends ServiceSupport {
             return thread;
         });
         server.setExecutor(threads);
-        server.createContext("/", this::handle);
+        server.createContext("/", exchange -> handle(exchange,
+                body -> meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders().getFirst("Authorization"), body)));
+        if (users != null) {
+            server.createContext(SandboxUsers.PATH, exchange -> handle(exchange,
+                    text -> users.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(), text)));
+        }
         server.start();
         LOG.info("Graph API sandbox listening on {}", url());
     }
@@ -84,13 +97,11 @@ public final class GraphSandbox extends ServiceSupport {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    /** One call: the body read (413 past {@link #MAX_BODY_BYTES}) and answered by {@code answering}. */
+    private static void handle(HttpExchange exchange, Answering answering) throws IOException {
         try (exchange) {
             String body = readBody(exchange.getRequestBody());
-            SandboxAnswer answer = body == null
-                    ? new SandboxAnswer(413, Map.of(), "")
-                    : meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                            exchange.getRequestHeaders().getFirst("Authorization"), body);
+            SandboxAnswer answer = body == null ? new SandboxAnswer(413, Map.of(), "") : answering.answer(body);
             answer.headers().forEach(exchange.getResponseHeaders()::set);
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -100,6 +111,11 @@ public final class GraphSandbox extends ServiceSupport {
                 }
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface Answering {
+        SandboxAnswer answer(String body) throws IOException;
     }
 
     /** The body, or null past {@link #MAX_BODY_BYTES}. */
