@@ -36,6 +36,7 @@ public final class HttpSource {
         if (server == null) {
             return;
         }
+        VirtualThreadVertx.bind(context);
         // the server's router exists once the context has started
         context.addStartupListener((started, alreadyStarted) -> answerOversizedBodiesAsProblems(started, server));
         if (keys.required()) {
