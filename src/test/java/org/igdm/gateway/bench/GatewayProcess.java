@@ -71,7 +71,7 @@ final class GatewayProcess implements AutoCloseable {
         args.addAll(extraJvmArgs);
         args.addAll(List.of("-jar", JAR));
         JavaProcess process = JavaProcess.start(args, home.resolve("gateway.log"));
-        Duration startup = process.awaitReady(() -> accepts(jmsPort) && healthUp(httpPort), Duration.ofSeconds(60));
+        Duration startup = process.awaitReady(() -> accepts(jmsPort) && healthUp(httpPort), Duration.ofSeconds(180));
         return new GatewayProcess(process, home, jmsPort, httpPort, startup);
     }
 

@@ -174,7 +174,8 @@ class JmsSourceTest {
     @Test
     void stoppedMidRunAndStartedAgainEveryMessageEndsWithExactlyOneRecord() throws Exception {
         meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(100)));
-        int count = 60;
+        // three seconds at the account's pace: the stop comes while most are still queued, whatever the consumer count
+        int count = 300;
         for (int i = 0; i < count; i++) {
             legacy.send(Queues.SEND, "{\"recipient_id\":\"" + (1000 + i) + "\",\"message\":\"m" + i + "\"}");
         }

