@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.igdm.gateway.support.GatewayHttp.json;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,11 +43,13 @@ class HttpManyCallersTest {
                 ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(300)));
             GatewayHttp http = gateway.http();
+            // each caller on a connection of its own, as separate clients would be (one HTTP/2 connection carries 100)
+            HttpClient ownConnection = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             assertThat(http.get("/observe/health").statusCode()).isEqualTo(200);
             List<Future<HttpResponse<String>>> sends = new ArrayList<>();
             for (int i = 0; i < CALLERS; i++) {
                 String request = "{\"recipient_id\":\"" + (7000 + i) + "\",\"message\":\"slow " + i + "\"}";
-                sends.add(callers.submit(() -> http.post("/messages", request)));
+                sends.add(callers.submit(() -> ownConnection.send(http.jsonPost("/messages", request).build(), BodyHandlers.ofString())));
             }
 
             // more callers wait inside the gateway at once than Vert.x has worker threads (20) ...
