@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.pacing.KindLimitSettings;
 import org.igdm.gateway.pacing.PacingSettings;
 
 /**
@@ -25,7 +26,8 @@ public record GatewaySettings(
         String dataDir,
         String brokerUrl,
         int jmsPort,
-        PacingSettings pacing) {
+        PacingSettings pacing,
+        KindLimitSettings kindLimits) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -49,12 +51,15 @@ public record GatewaySettings(
                 reader.positiveInt("gateway.breaker.failure-threshold"),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.open-ms")),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")));
+        KindLimitSettings kindLimits = new KindLimitSettings(reader.positiveInt("ig.max-audio-video-per-second"),
+                reader.positiveInt("ig.max-private-replies-per-hour"));
         if (graphUrl != null && !graphUrl.startsWith("http://") && !graphUrl.startsWith("https://")) {
             reader.problems.add("ig.graph-url must start with https:// (or http:// for a local stub), got '" + graphUrl + "'");
         }
         reader.failIfAnyProblem();
         return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort, pacing);
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort, pacing,
+                kindLimits);
     }
 
     /** The Send API endpoint for camel-http; the token is not in it (it travels in the form body). */

@@ -52,9 +52,9 @@ class BatchFileTest {
         assertThat(file.rows()).isEqualTo(3);
         assertThat(file.format()).isEqualTo(BatchFormat.CSV);
         assertThat(rows(file)).extracting(FileRow::number, FileRow::request).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(1L, new SendRequest("111", "Hi, there 😀", null, null)),
-                org.assertj.core.groups.Tuple.tuple(2L, new SendRequest("222", "she said \"hi\"\nsecond line", "HUMAN_AGENT", null)),
-                org.assertj.core.groups.Tuple.tuple(3L, new SendRequest("333", "last", null, null)));
+                org.assertj.core.groups.Tuple.tuple(1L, SendRequest.text("111", "Hi, there 😀")),
+                org.assertj.core.groups.Tuple.tuple(2L, SendRequest.text("222", "she said \"hi\"\nsecond line").withTag("HUMAN_AGENT")),
+                org.assertj.core.groups.Tuple.tuple(3L, SendRequest.text("333", "last")));
     }
 
     @Test
@@ -74,10 +74,10 @@ class BatchFileTest {
     void csvWithoutTheRequiredColumnsIsUnreadable() {
         assertThatThrownBy(() -> inspect("noheader.csv", "12345,hello\n67890,bye\n"))
                 .isInstanceOf(UnreadableFileException.class)
-                .hasMessageContaining("the header row has no recipient_id or message column")
+                .hasMessageContaining("the header row has no recipient_id (or comment_id) column and no message (or attachment_type) column")
                 .hasMessageContaining("12345,hello");
         assertThatThrownBy(() -> inspect("half.csv", "recipient_id,text\n1,hi\n"))
-                .hasMessageStartingWith("the header row has no message column");
+                .hasMessageStartingWith("the header row has no message (or attachment_type) column");
         assertThatThrownBy(() -> inspect("twice.csv", "recipient_id,message,Message\n1,hi,ho\n"))
                 .hasMessageContaining("names the column message twice (columns 2 and 3)");
     }
@@ -137,12 +137,12 @@ class BatchFileTest {
         BatchFile array = inspect("a.json", "\uFEFF[{\"recipient_id\":\"1\",\"message\":\"un 😀\",\"extra\":true},"
                 + "{\"recipient_id\":\"2\",\"message\":\"deux\",\"tag\":\"HUMAN_AGENT\",\"idempotency_key\":\"k2\"}]\n");
         assertThat(rows(array)).extracting(FileRow::request).containsExactly(
-                new SendRequest("1", "un 😀", null, null), new SendRequest("2", "deux", "HUMAN_AGENT", "k2"));
+                SendRequest.text("1", "un 😀"), SendRequest.text("2", "deux").withTag("HUMAN_AGENT").withIdempotencyKey("k2"));
 
         BatchFile single = inspect("one.json", "{\"recipient_id\":\"7\",\"message\":\"seul\"}");
         assertThat(rows(single)).singleElement().satisfies(row -> {
             assertThat(row.number()).isEqualTo(1);
-            assertThat(row.request()).isEqualTo(new SendRequest("7", "seul", null, null));
+            assertThat(row.request()).isEqualTo(SendRequest.text("7", "seul"));
         });
     }
 

@@ -127,7 +127,7 @@ class GraphSandboxTest {
     }
 
     private static String form(String recipient, String text, String tag, AccessToken token) {
-        return GraphForm.encode(new SendRequest(recipient, text, tag, null), token);
+        return GraphForm.encode(SendRequest.text(recipient, text).withTag(tag), token);
     }
 
     private HttpResponse<String> send(String path, String formBody) throws Exception {
@@ -139,7 +139,7 @@ class GraphSandboxTest {
     private static GraphSendResult read(HttpResponse<String> answer) {
         RateLimitUsage usage = RateLimitUsage.fromHeaders(answer.headers().firstValue(RateLimitUsage.APP_HEADER).orElse(null),
                 answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null));
-        return GraphResponses.interpret(answer.statusCode(), answer.body(), usage);
+        return GraphResponses.interpret(answer.statusCode(), answer.body(), usage, true);
     }
 
     private static void assertError(HttpResponse<String> answer, int status, int code, Integer subcode) throws Exception {
