@@ -41,6 +41,7 @@ public record SendRequest(
 
     /** An empty optional cell (a CSV column left blank, say) or a JSON null means the field is absent. */
     public SendRequest {
+        recipientId = blankToNull(recipientId);
         commentId = blankToNull(commentId);
         message = copy(message);
         senderAction = blankToNull(senderAction);
