@@ -46,26 +46,29 @@ public final class KindLimits {
 
     private final KindLimitSettings settings;
     private final LongSupplier nanoClock;
+    private final AccountGate.Sleeper sleeper;
     private final Map<Key, Window> windows = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     public KindLimits(KindLimitSettings settings) {
-        this(settings, System::nanoTime);
+        this(settings, System::nanoTime, nanos -> Thread.sleep(Duration.ofNanos(nanos)));
     }
 
-    KindLimits(KindLimitSettings settings, LongSupplier nanoClock) {
+    KindLimits(KindLimitSettings settings, LongSupplier nanoClock, AccountGate.Sleeper sleeper) {
         this.settings = settings;
         this.nanoClock = nanoClock;
+        this.sleeper = sleeper;
     }
 
-    /** The limits a request counts against: a private reply of a video counts against both. */
+    /** The limits a request counts against, in the order it takes them: a private reply of a video counts against both. */
     public static List<Limited> of(SendRequest request) {
         List<Limited> limits = new ArrayList<>(2);
-        if (MessageKind.contentOf(request.message()) instanceof MessageKind content && content.isAudioOrVideo()) {
-            limits.add(Limited.AUDIO_VIDEO);
-        }
+        // the hourly limit first: a video waiting for its hour must not hold one of the second's places meanwhile
         if (request.isPrivateReply()) {
             limits.add(Limited.PRIVATE_REPLY);
+        }
+        if (MessageKind.contentOf(request.message()) instanceof MessageKind content && content.isAudioOrVideo()) {
+            limits.add(Limited.AUDIO_VIDEO);
         }
         return limits;
     }
@@ -149,7 +152,7 @@ public final class KindLimits {
                         return;
                     }
                 }
-                Thread.sleep(Duration.ofNanos(Math.min(wait, RECHECK_NANOS)));
+                sleeper.sleep(Math.min(wait, RECHECK_NANOS));
             }
         }
 
