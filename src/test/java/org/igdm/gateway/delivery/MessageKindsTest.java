@@ -43,10 +43,6 @@ class MessageKindsTest {
         settings.put("gateway.file.settle-ms", "300");
     });
 
-    static List<KindExamples.Example> examples() {
-        return KindExamples.all();
-    }
-
     /** Meta's fields of a call, the token included, in the order they came. */
     private static Map<String, String> withToken(Map<String, String> fields) {
         Map<String, String> form = new LinkedHashMap<>(fields);
@@ -55,7 +51,7 @@ class MessageKindsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("examples")
+    @MethodSource("org.igdm.gateway.support.KindExamples#all")
     void everyKindReachesMetaExactlyThroughHttp(KindExamples.Example example) {
         HttpResponse<String> response = app.http().post("/messages", example.request());
 

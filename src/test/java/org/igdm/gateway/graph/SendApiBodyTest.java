@@ -17,12 +17,8 @@ import org.junit.jupiter.api.Test;
 class SendApiBodyTest {
 
     private static final AccessToken TOKEN = new AccessToken("EAAtoken+/=");
-    static List<KindExamples.Example> examples() {
-        return KindExamples.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("examples")
+    @MethodSource("org.igdm.gateway.support.KindExamples#all")
     void everyKindIsEncodedAsMetaDocumentsIt(KindExamples.Example example) {
         SendRequest request = RequestJson.parse(example.request());
 

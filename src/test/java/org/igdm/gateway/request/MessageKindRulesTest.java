@@ -16,12 +16,8 @@ class MessageKindRulesTest {
 
     private static final String TO = "\"recipient_id\":\"1001\",";
 
-    static List<KindExamples.Example> examples() {
-        return KindExamples.all();
-    }
-
     @ParameterizedTest
-    @MethodSource("examples")
+    @MethodSource("org.igdm.gateway.support.KindExamples#all")
     void everyExampleIsValidAndOfItsKind(KindExamples.Example example) {
         SendRequest request = RequestJson.parse(example.request());
         assertThat(RequestValidator.violations(request)).isEmpty();
