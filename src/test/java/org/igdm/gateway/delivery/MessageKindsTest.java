@@ -157,6 +157,25 @@ class MessageKindsTest {
     }
 
     @Test
+    void aBulkRequestQueuesEveryKindAndRejectsTheBrokenOnesByIndex() {
+        KindExamples.Example survey = KindExamples.of(MessageKind.QUICK_REPLIES);
+        KindExamples.Example reply = KindExamples.of(MessageKind.PRIVATE_REPLY);
+        String broken = "{\"recipient_id\":\"1001\",\"sender_action\":\"unreact\"}";
+
+        HttpResponse<String> response = app.http().post("/messages/bulk", "[" + survey.request() + "," + broken + "," + reply.request() + "]");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(json(response).path("queued").asInt()).isEqualTo(2);
+        assertThat(json(response).path("rejected")).singleElement().satisfies(rejected -> {
+            assertThat(rejected.path("index").asInt()).isEqualTo(1);
+            assertThat(rejected.path("violations").get(0).path("field").asText()).isEqualTo("payload");
+        });
+        app.gateway().awaitOutcomes(2);
+        assertThat(app.meta().sends()).extracting(GraphStub::form)
+                .containsExactlyInAnyOrder(withToken(survey.form()), withToken(reply.form()));
+    }
+
+    @Test
     void aFailedRecordKeepsWhatWouldHaveBeenSentSoThatItCanBeReplayed() throws Exception {
         app.meta().server().stubFor(post(urlPathEqualTo(GraphStub.PATH))
                 .willReturn(GraphStub.error(400, 100, 2534015, "Invalid message data")));
