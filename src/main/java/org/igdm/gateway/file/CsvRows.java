@@ -1,5 +1,8 @@
 package org.igdm.gateway.file;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -8,9 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.stream.Collectors;
 import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
@@ -102,7 +102,11 @@ final class CsvRows implements BatchRows {
         List<Violation> violations = new ArrayList<>();
         SendRequest given = new SendRequest(cell(record, RECIPIENT_ID), cell(record, COMMENT_ID), message(record, violations),
                 null, null, cell(record, TAG), cell(record, IDEMPOTENCY_KEY));
-        RequestValidator.violations(given).forEach(violation -> violations.add(inColumns(violation)));
+        // a message the row's own rules refused is not refused again in Meta's terms
+        boolean messageRefused = !violations.isEmpty();
+        RequestValidator.violations(given).stream().map(CsvRows::inColumns)
+                .filter(violation -> !(messageRefused && isMessage(violation.field())))
+                .forEach(violations::add);
         return violations.isEmpty() ? FileRow.valid(number, given)
                 : FileRow.invalid(number, given, null, new InvalidRequestException(violations));
     }
@@ -138,6 +142,10 @@ final class CsvRows implements BatchRows {
         String column = COLUMN_OF_PATH.get(violation.field());
         return column == null ? violation : new Violation(column, violation.reason()
                 .replace(violation.field() + " ", column + " ").replace(violation.field(), column));
+    }
+
+    private static boolean isMessage(String field) {
+        return field.equals("message") || field.startsWith("message.") || field.startsWith("attachment_");
     }
 
     private static String requiredColumns() {

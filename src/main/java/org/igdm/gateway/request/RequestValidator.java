@@ -46,7 +46,7 @@ public final class RequestValidator {
         List<Violation> found = new ArrayList<>();
         recipient(request, found);
         if (request.message() == null && request.senderAction() == null) {
-            found.add(new Violation("message", "message is required (or sender_action instead of it)"));
+            found.add(new Violation("message", "message is required and must not be empty"));
         } else if (request.message() != null && request.senderAction() != null) {
             found.add(new Violation("sender_action", "give message or sender_action, not both"));
         } else if (request.message() != null) {
@@ -88,7 +88,7 @@ public final class RequestValidator {
         } else if (comment != null) {
             digits("comment_id", comment, found);
         } else if (recipient == null || recipient.isEmpty()) {
-            found.add(new Violation("recipient_id", "recipient_id is required (or comment_id, for a private reply to a comment)"));
+            found.add(new Violation("recipient_id", "recipient_id is required"));
         } else {
             digits("recipient_id", recipient, found);
         }

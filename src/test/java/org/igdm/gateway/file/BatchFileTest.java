@@ -133,6 +133,34 @@ class BatchFileTest {
     }
 
     @Test
+    void csvAttachmentColumnsMakeMetasMessageObjectAndEachBadCellNamesItsColumn() throws IOException {
+        BatchFile file = inspect("media.csv", "comment_id,recipient_id,attachment_type,attachment_url,message\n"
+                + ",1,image,https://example.com/a.jpg,\n"
+                + "77,,,,thanks\n"
+                + ",2,gif,https://example.com/a.gif,\n"
+                + ",3,MEDIA_SHARE,https://example.com/p,\n"
+                + ",4,,https://example.com/a.jpg,\n"
+                + ",5,like_heart,https://example.com/h,\n"
+                + ",6,audio,,\n");
+
+        List<FileRow> rows = rows(file);
+        assertThat(rows.get(0).request().message().toString())
+                .isEqualTo("{\"attachment\":{\"type\":\"image\",\"payload\":{\"url\":\"https://example.com/a.jpg\"}}}");
+        assertThat(rows.get(1).request().commentId()).isEqualTo("77");
+        assertThat(rows.get(1).request().recipientId()).isNull();
+        assertThat(rows.subList(0, 2)).allMatch(FileRow::isValid);
+        assertThat(rows.subList(2, 7)).extracting(row -> row.invalid().violations().stream().map(v -> v.field() + ": " + v.reason()).toList())
+                .containsExactly(
+                        List.of("attachment_type: attachment_type must be one of image, video, audio, file, like_heart in a CSV row"
+                                + " (other kinds arrive as JSON), got 'gif'"),
+                        List.of("attachment_type: attachment_type must be one of image, video, audio, file, like_heart in a CSV row"
+                                + " (other kinds arrive as JSON), got 'MEDIA_SHARE'"),
+                        List.of("attachment_type: attachment_url needs an attachment_type: one of image, video, audio, file, like_heart"),
+                        List.of("attachment_url: a like_heart sticker takes no payload"),
+                        List.of("attachment_url: attachment_url is required: an https URL"));
+    }
+
+    @Test
     void jsonArrayAndSingleObject() throws IOException {
         BatchFile array = inspect("a.json", "\uFEFF[{\"recipient_id\":\"1\",\"message\":\"un 😀\",\"extra\":true},"
                 + "{\"recipient_id\":\"2\",\"message\":\"deux\",\"tag\":\"HUMAN_AGENT\",\"idempotency_key\":\"k2\"}]\n");

@@ -114,7 +114,7 @@ class HttpSourceTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).path("violations")).singleElement()
-                .satisfies(v -> assertThat(v.path("reason").asText()).isEqualTo("recipient_id is required (or comment_id, for a private reply to a comment)"));
+                .satisfies(v -> assertThat(v.path("reason").asText()).isEqualTo("recipient_id is required"));
     }
 
     @Test

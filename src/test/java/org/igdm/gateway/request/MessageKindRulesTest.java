@@ -75,7 +75,7 @@ class MessageKindRulesTest {
                 broken("{" + TO + "\"message\":{\"attachment\":{\"type\":\"template\",\"payload\":{\"template_type\":\"media\"}}}}",
                         "message.attachment.payload.template_type", "must be generic or button"),
                 broken("{" + TO + "\"message\":\"hi\",\"sender_action\":\"typing_on\"}", "sender_action", "give message or sender_action, not both"),
-                broken("{" + TO.substring(0, TO.length() - 1) + "}", "message", "message is required (or sender_action instead of it)"),
+                broken("{" + TO.substring(0, TO.length() - 1) + "}", "message", "message is required and must not be empty"),
                 broken("{" + TO + "\"sender_action\":\"wave\"}", "sender_action", "must be one of typing_on, typing_off, mark_seen, react, unreact"),
                 broken("{" + TO + "\"sender_action\":\"react\"}", "payload", "payload is required"),
                 broken("{" + TO + "\"sender_action\":\"react\",\"payload\":{\"message_id\":\"m\"}}", "payload.reaction", "is required"),

@@ -24,7 +24,7 @@ class RequestValidatorTest {
         assertThat(RequestValidator.violations(request("1".repeat(65), "hi"))).extracting(Violation::field).containsExactly("recipient_id");
         assertThat(RequestValidator.violations(request(" 12", "hi"))).extracting(Violation::field).containsExactly("recipient_id");
         assertThat(RequestValidator.violations(request(null, "hi")))
-                .containsExactly(new Violation("recipient_id", "recipient_id is required (or comment_id, for a private reply to a comment)"));
+                .containsExactly(new Violation("recipient_id", "recipient_id is required"));
     }
 
     @Test
