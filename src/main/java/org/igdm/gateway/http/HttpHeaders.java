@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.igdm.gateway.request.InvalidRequestException;
@@ -17,7 +18,7 @@ import org.igdm.gateway.request.InvalidRequestException;
  * ISO-8859-1, byte for byte), and a header that may occur once is refused when repeated. The body is UTF-8
  * JSON whatever charset the Content-Type names (RFC 8259), so Meta always gets UTF-8.
  */
-final class HttpHeaders {
+public final class HttpHeaders {
 
     private final HttpServerRequest request;
 
@@ -25,7 +26,7 @@ final class HttpHeaders {
         this.request = request;
     }
 
-    static HttpHeaders of(Message message) {
+    public static HttpHeaders of(Message message) {
         if (message instanceof HttpMessage http) {
             return new HttpHeaders(http.getRequest());
         }
@@ -33,7 +34,7 @@ final class HttpHeaders {
     }
 
     /** The header's value as UTF-8, or null when absent; 400 when it is repeated or not UTF-8. */
-    String single(String name) {
+    public String single(String name) {
         List<String> values = request.headers().getAll(name);
         if (values.isEmpty()) {
             return null;
@@ -49,7 +50,7 @@ final class HttpHeaders {
     }
 
     /** The body's bytes as UTF-8 text; 400 naming the body when they are not UTF-8. */
-    static String utf8Body(Message message) {
+    public static String utf8Body(Message message) {
         byte[] bytes = message.getBody(byte[].class);
         try {
             return bytes == null ? null : strictUtf8(bytes);
@@ -57,6 +58,15 @@ final class HttpHeaders {
             throw new InvalidRequestException("body", "the body is not UTF-8 text: JSON requests are UTF-8 (RFC 8259), "
                     + "whatever charset the Content-Type names");
         }
+    }
+
+    /**
+     * Once a door has read what it needs: no incoming header travels on (as a JMS property, a Graph API header or
+     * an echo in the answer), and the caller's Content-Type charset steers no encoding downstream (Meta gets UTF-8).
+     */
+    public static void dropAll(Exchange exchange) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.removeProperty(Exchange.CHARSET_NAME);
     }
 
     private static String strictUtf8(byte[] bytes) throws CharacterCodingException {

@@ -53,15 +53,12 @@ public final class HttpIngress {
         Message message = exchange.getMessage();
         HttpHeaders headers = HttpHeaders.of(message);
         if (!apiKeys.accepts(headers.single("Authorization"))) {
-            throw new HttpProblemException(new Problem("Unauthorized", 401,
-                    "send one of the gateway's API keys as 'Authorization: Bearer <key>'", null));
+            throw new HttpProblemException(new Problem("Unauthorized", 401, ApiKeys.HOW_TO, null));
         }
         String key = headers.single(IDEMPOTENCY_KEY_HEADER);
         exchange.setProperty(IDEMPOTENCY_KEY, key == null || key.isBlank() ? null : key);
         exchange.setProperty(DeliveryKeys.SOURCE, SOURCE);
-        message.removeHeaders("*");
-        // the caller's Content-Type charset must not steer how anything downstream encodes (Meta gets UTF-8)
-        exchange.removeProperty(Exchange.CHARSET_NAME);
+        HttpHeaders.dropAll(exchange);
     }
 
     /** POST /messages: the body as a valid request with its idempotency key; anything invalid is answered 400. */

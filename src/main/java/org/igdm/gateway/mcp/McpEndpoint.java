@@ -15,6 +15,7 @@ import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.http.ApiKeys;
+import org.igdm.gateway.http.HttpHeaders;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
@@ -55,26 +56,26 @@ public final class McpEndpoint {
      * such an {@code Origin} are refused, as the transport requires. Every incoming header is then dropped.
      */
     public void admit(Exchange exchange) {
-        Message message = exchange.getMessage();
-        if (!apiKeys.accepts(message.getHeader("Authorization", String.class))) {
-            throw JsonRpcException.refused(401, "send one of the gateway's API keys as 'Authorization: Bearer <key>'");
+        HttpHeaders headers = HttpHeaders.of(exchange.getMessage());
+        if (!apiKeys.accepts(headers.single("Authorization"))) {
+            throw JsonRpcException.refused(401, ApiKeys.HOW_TO);
         }
-        String origin = message.getHeader("Origin", String.class);
+        String origin = headers.single("Origin");
         if (!apiKeys.required() && origin != null && !fromLoopback(origin)) {
             throw JsonRpcException.refused(403, "requests from web pages of other hosts (Origin " + origin + ") are refused");
         }
-        String version = message.getHeader(PROTOCOL_VERSION_HEADER, String.class);
+        String version = headers.single(PROTOCOL_VERSION_HEADER);
         if (version != null && !PROTOCOL_VERSIONS.contains(version)) {
             throw JsonRpcException.refused(400, "unsupported " + PROTOCOL_VERSION_HEADER + " '" + version + "'; this server speaks "
                     + String.join(", ", PROTOCOL_VERSIONS));
         }
         exchange.setProperty(DeliveryKeys.SOURCE, SOURCE);
-        message.removeHeaders("*");
+        HttpHeaders.dropAll(exchange);
     }
 
     /** Answers one JSON-RPC message, except a valid tools/call: its request becomes the body, to be delivered. */
     public void handle(Exchange exchange) {
-        JsonNode message = read(exchange.getMessage().getBody(String.class));
+        JsonNode message = read(HttpHeaders.utf8Body(exchange.getMessage()));
         if (!message.has("method")) {
             if (message.has("id") && (message.has("result") || message.has("error"))) {
                 // a response, though this server never asks the client anything: nothing to answer
@@ -124,6 +125,9 @@ public final class McpEndpoint {
             if (rpc.httpStatus() == 401) {
                 exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
             }
+        } else if (caught instanceof InvalidRequestException unreadable) {
+            // a header sent twice or not UTF-8, or a body that is not UTF-8: nothing JSON-RPC could read
+            respond(exchange, 400, error(null, JsonRpcException.PARSE_ERROR, unreadable.getMessage()));
         } else if (caught instanceof ThrottlerRejectedExecutionException) {
             answer(exchange, SendMessageTool.error("Not sent: as many sends as the gateway allows are waiting for Meta; "
                     + "call again in a moment."));

@@ -48,6 +48,13 @@ class McpApiKeyTest {
     }
 
     @Test
+    void theKeyInTheQueryStringIsNoKey() {
+        HttpResponse<String> response = app.http().post("/mcp?Authorization=Bearer%20" + KEY, LIST);
+
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void aClientWithTheKeySendsAndTheKeyGoesNoFurther() {
         try (McpSyncClient client = McpClients.connect(app.gateway(), "Bearer " + KEY)) {
             client.initialize();
