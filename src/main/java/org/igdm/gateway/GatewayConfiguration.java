@@ -15,6 +15,7 @@ import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
+import org.igdm.gateway.pacing.KindLimits;
 import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.webhook.WebhookSettings;
@@ -42,12 +43,15 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("idempotencyStore", idempotency);
         AccountGate gate = new AccountGate(settings.pacing());
         context.getRegistry().bind("accountGate", gate);
+        KindLimits kindLimits = new KindLimits(settings.kindLimits());
+        context.getRegistry().bind("kindLimits", kindLimits);
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     gate.stop();
+                    kindLimits.stop();
                 }
             }
         });
