@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
@@ -32,6 +33,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         GatewaySettings settings = GatewaySettings.from(context.getPropertiesComponent());
         context.getRegistry().bind("gatewaySettings", settings);
+        DeliveryCapacity.size(context.getPropertiesComponent(), settings.pacing().maxSendsPerSecond());
         // the database first (started here, migrated, stopped last): everything durable below may keep its state there
         GatewayStore store = new GatewayStore(settings.store());
         store.start();
