@@ -11,7 +11,6 @@ import org.igdm.gateway.idempotency.IdempotencyStore;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.pacing.AccountGate;
-import org.igdm.gateway.sandbox.DemoProfile;
 
 /**
  * The gateway's beans, bound before any route is built. Settings are checked here, so a misconfigured
@@ -42,6 +41,5 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayMetrics.bind(context, gate);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         HttpSource.configure(context);
-        DemoProfile.wire(context, settings);
     }
 }

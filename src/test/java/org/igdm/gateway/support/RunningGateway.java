@@ -82,7 +82,7 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(Path home, Map<String, String> settings) throws Exception {
-        Main main = new Main(Application.class);
+        Main main = Application.create();
         settings.forEach(main::addOverrideProperty);
         main.start();
         return new RunningGateway(main, home);
