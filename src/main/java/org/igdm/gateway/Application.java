@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConstants;
 import org.apache.camel.main.MainHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the gateway: Camel Main finds {@link GatewayConfiguration} and the Java routes in this package tree, loads
@@ -18,6 +20,8 @@ public final class Application {
 
     /** Names the operator's settings file (or the environment variable GATEWAY_CONFIG); read before Camel starts. */
     public static final String CONFIG = "gateway.config";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private Application() {
     }
@@ -39,7 +43,9 @@ public final class Application {
      * puts the profile's file before both), while system properties and environment variables win over all.
      */
     static String propertiesLocations() {
-        return operatorSettings().map(file -> "file:" + file + ",").orElse("") + MainConstants.DEFAULT_PROPERTY_PLACEHOLDER_LOCATION;
+        Optional<Path> operators = operatorSettings();
+        operators.ifPresent(file -> LOG.info("Settings from {}, on top of the packaged application.properties", file));
+        return operators.map(file -> "file:" + file + ",").orElse("") + MainConstants.DEFAULT_PROPERTY_PLACEHOLDER_LOCATION;
     }
 
     /** The file named by gateway.config, which must exist; else application.properties beside the jar, if any. */
