@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The rules of the canonical request (DESIGN.md), in one place. Every source validates with this class. */
+/** The rules of the canonical request (docs/design.md), in one place. Every source validates with this class. */
 public final class RequestValidator {
 
     /** Meta's limit is 1000 (one page says characters): bytes in UTF-8 is the stricter reading. */

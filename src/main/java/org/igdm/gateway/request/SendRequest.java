@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The canonical send request: what every source (file row, HTTP body, JMS message) turns its input into.
- * Field names are the external contract (DESIGN.md); unknown fields are ignored so that sources may carry
+ * Field names are the external contract (docs/design.md); unknown fields are ignored so that sources may carry
  * extra columns.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
