@@ -23,21 +23,28 @@ import org.igdm.gateway.Application;
 import org.igdm.gateway.Json;
 
 /**
- * The real gateway, started in this JVM as {@code java -jar} would start it (same Main, same
- * application.properties, same YAML routes), with its folders in a fresh temporary directory and Meta
- * replaced by a stub on loopback.
+ * The real gateway in this JVM, started as {@code java -jar} would start it (same Main, same application.properties,
+ * same YAML routes) or by camel-test-main-junit5, with its folders in a fresh temporary directory and Meta replaced
+ * by a stub on loopback.
  */
 public final class RunningGateway implements AutoCloseable {
 
     public static final String TOKEN = "test-token-7fbe2c1e9a4d4c0b8e1f";
     public static final String USER_ID = "17841400000000001";
 
-    private final Main main;
+    private final CamelContext context;
     private final Path home;
+    private final AutoCloseable stop;
 
-    private RunningGateway(Main main, Path home) {
-        this.main = main;
+    private RunningGateway(CamelContext context, Path home, AutoCloseable stop) {
+        this.context = context;
         this.home = home;
+        this.stop = stop;
+    }
+
+    /** A gateway that camel-test-main-junit5 started and stops ({@code @CamelMainTest}), with its folders under {@code home}. */
+    static RunningGateway startedByCamelMainTest(CamelContext context, Path home) {
+        return new RunningGateway(context, home, () -> { });
     }
 
     /** Settings every test gateway shares: fast retries, folders under {@code home}, Meta at {@code graphUrl}. */
@@ -86,7 +93,7 @@ public final class RunningGateway implements AutoCloseable {
         Main main = Application.create();
         settings.forEach(main::addOverrideProperty);
         main.start();
-        return new RunningGateway(main, home);
+        return new RunningGateway(main.getCamelContext(), home, main::stop);
     }
 
     /**
@@ -103,7 +110,7 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public CamelContext context() {
-        return main.getCamelContext();
+        return context;
     }
 
     public ProducerTemplate producer() {
@@ -227,6 +234,6 @@ public final class RunningGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        main.stop();
+        stop.close();
     }
 }
