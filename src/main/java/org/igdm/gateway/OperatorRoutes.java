@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.DefaultRoutesCollector;
@@ -26,6 +28,9 @@ final class OperatorRoutes extends DefaultRoutesCollector {
     static final String FOLDER = "gateway.routes";
     private static final String SUFFIX = ".camel.yaml";
 
+    /** Camel Main asks twice (to read modelines, then to load the routes); each file is logged once. */
+    private final Set<Path> announced = new HashSet<>();
+
     @Override
     public Collection<Resource> findRouteResourcesFromDirectory(CamelContext context, String excludePattern, String includePattern) {
         Map<String, Resource> byName = new LinkedHashMap<>();
@@ -34,7 +39,9 @@ final class OperatorRoutes extends DefaultRoutesCollector {
         }
         for (Path file : operatorFiles(context)) {
             Resource previous = byName.put(file.getFileName().toString(), ResourceHelper.resolveResource(context, "file:" + file));
-            log.info("Routes from {}{}", file, previous == null ? "" : " (instead of the packaged " + previous.getLocation() + ")");
+            if (announced.add(file)) {
+                log.info("Routes from {}{}", file, previous == null ? "" : " (instead of the packaged " + previous.getLocation() + ")");
+            }
         }
         return byName.values();
     }

@@ -25,6 +25,8 @@ import org.igdm.gateway.Application;
 public final class GatewayProcess implements AutoCloseable {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    /** A boot takes seconds on a quiet machine and above a minute on two cores shared by a dozen builds. */
+    private static final Duration READY_WITHIN = Duration.ofMinutes(3);
 
     private final Process process;
     private final Path log;
@@ -62,14 +64,14 @@ public final class GatewayProcess implements AutoCloseable {
         long startedAt = System.nanoTime();
         Process process = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         GatewayProcess gateway = new GatewayProcess(process, log, Duration.ZERO);
-        long deadline = startedAt + Duration.ofSeconds(90).toNanos();
+        long deadline = startedAt + READY_WITHIN.toNanos();
         while (!(accepts(jmsPort) && healthUp(httpPort))) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the gateway process exited with " + process.exitValue() + "; see " + log);
             }
             if (System.nanoTime() > deadline) {
                 gateway.kill();
-                throw new IllegalStateException("the gateway was not ready in 90 s; see " + log);
+                throw new IllegalStateException("the gateway was not ready within " + READY_WITHIN + "; see " + log);
             }
             Thread.sleep(5);
         }
