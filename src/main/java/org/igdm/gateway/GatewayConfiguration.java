@@ -12,6 +12,7 @@ import org.igdm.gateway.idempotency.IdempotencyStore;
 import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
+import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.store.GatewayStore;
 
@@ -48,6 +49,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         BrokerWiring.wire(context, settings);
         GatewayMetrics.bind(context, gate);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
+        context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context);
         McpSource.configure(context);
     }
