@@ -17,7 +17,6 @@ import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.pacing.KindLimits;
-import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.webhook.WebhookSettings;
 import org.igdm.gateway.webhook.WebhookSource;
@@ -70,6 +69,5 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context);
         McpSource.configure(context);
-        DemoProfile.wire(context, settings, webhooks);
     }
 }

@@ -38,7 +38,7 @@ public final class BrokerWiring {
             LOG.info("Using the external JMS broker at {}", url);
         }
         ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url);
-        // consumers (routes/jms-source.yaml) use the plain factory: their listener container keeps its own
+        // consumers (routes/jms-source.camel.yaml) use the plain factory: their listener container keeps its own
         // connection and sessions (CACHE_CONSUMER), and can be stopped and started with its route
         context.getRegistry().bind(CONSUMER_CONNECTIONS, artemis);
         // no prefetch: a consumer holds only the message it works on, so a consumer waiting for one account's turn

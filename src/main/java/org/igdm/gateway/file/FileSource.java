@@ -14,7 +14,7 @@ import org.igdm.gateway.delivery.FailureCategory;
 import org.igdm.gateway.delivery.OutcomeRecorder;
 
 /**
- * The Java side of {@code routes/file-source.yaml}: the route hands it each complete file from the inbox, and
+ * The Java side of {@code routes/file-source.camel.yaml}: the route hands it each complete file from the inbox, and
  * moves the file on when it returns. Rows go to {@code ig.send} through the {@code jms} component's
  * connection factory (the broker the rest of the gateway uses); failed records go to the failed sink.
  */
@@ -25,7 +25,7 @@ public final class FileSource {
 
     public FileSource(int chunkSize, int progressIntervalSeconds, String dataFolder) {
         this.ingest = new BatchIngest(chunkSize, Duration.ofSeconds(progressIntervalSeconds));
-        this.interrupted = new InterruptedFiles(Path.of(dataFolder, "file-source"));
+        this.interrupted = InterruptedFiles.under(dataFolder);
     }
 
     /**

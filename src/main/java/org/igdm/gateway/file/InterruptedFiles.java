@@ -14,8 +14,13 @@ final class InterruptedFiles {
 
     private final Path folder;
 
-    InterruptedFiles(Path folder) {
+    private InterruptedFiles(Path folder) {
         this.folder = folder;
+    }
+
+    /** The marks kept under this {@code gateway.data} folder. */
+    static InterruptedFiles under(String dataFolder) {
+        return new InterruptedFiles(Path.of(dataFolder, "file-source"));
     }
 
     /** Marks the file as being queued; true when an earlier run left it unfinished. */

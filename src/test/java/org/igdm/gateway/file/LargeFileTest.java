@@ -49,7 +49,7 @@ class LargeFileTest {
     @Test
     void aLargeFileIsQueuedWholeWithTheHeapCappedAt256MiB() throws Exception {
         Map<String, String> settings = RunningGateway.defaults(home, "http://127.0.0.1:9");
-        settings.put("camel.main.routes-include-pattern", "file:routes/file-source.yaml");
+        settings.put("camel.main.routes-include-pattern", "classpath:routes/file-source.camel.yaml");
         settings.put("gateway.file.poll-ms", "200");
         settings.put("gateway.file.settle-ms", "500");
         settings.put("gateway.file.progress-interval-s", "5");

@@ -18,23 +18,35 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import org.igdm.gateway.Application;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
 import org.igdm.gateway.support.TestLog;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-/** POST /messages on the running gateway without API keys: each answer DESIGN.md names, and what Meta receives. */
+/** POST /messages on the running gateway without API keys: each answer docs/design.md names, and what Meta receives. */
+@CamelMainTest(mainClass = Application.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpSourceTest {
 
     private static final String HELLO = "{\"recipient_id\":\"1234567890\",\"message\":\"Hello, world\"}";
 
     @RegisterExtension
-    static final GatewayFixture app = GatewayFixture.withSettings(settings -> settings.put("gateway.retry.max-attempts", "2"));
+    static final GatewayFixture app = GatewayFixture.forCamelMainTest(settings -> settings.put("gateway.retry.max-attempts", "2"));
+
+    @Configure
+    void settings(MainConfigurationProperties main) {
+        app.configure(main);
+    }
 
     @Test
     void aSentMessageIsAnswered200WithItsSentRecord() {
