@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
@@ -46,7 +47,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         BrokerWiring.wire(context, settings);
-        GatewayMetrics.bind(context, gate);
+        GatewayMetrics metrics = GatewayMetrics.bind(context, gate);
+        Batches.wire(context, store.dataSource(), metrics);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         HttpSource.configure(context);
         DemoProfile.wire(context, settings);

@@ -1,0 +1,21 @@
+package org.igdm.gateway.batch;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Looks after the batches in the store: writes the result file of each batch that finished (on whichever
+ * instance its last row ended, also after a restart), and logs the progress of the batches under way.
+ */
+public class BatchRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("timer:batch-results?delay={{gateway.batch.poll-ms}}&period={{gateway.batch.poll-ms}}")
+                .routeId("batch-results")
+                .bean(Batches.BEAN, "writeResultFiles");
+
+        from("timer:batch-progress?period={{gateway.file.progress-interval-s}}000")
+                .routeId("batch-progress")
+                .bean(Batches.BEAN, "reportProgress");
+    }
+}
