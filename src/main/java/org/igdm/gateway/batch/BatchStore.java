@@ -106,15 +106,9 @@ public final class BatchStore {
         if (counted == 0) {
             return Recorded.UNKNOWN;
         }
-        try (PreparedStatement select = prepare(connection, "SELECT total_rows - sent - failed FROM batch WHERE id = ?", batchId);
-                ResultSet pending = select.executeQuery()) {
-            pending.next();
-            if (pending.getLong(1) > 0) {
-                return Recorded.COUNTED;
-            }
-        }
-        update(connection, "UPDATE batch SET finished_at = ? WHERE id = ? AND finished_at IS NULL", time(now), batchId);
-        return Recorded.FINISHED;
+        int finished = update(connection, "UPDATE batch SET finished_at = ? WHERE id = ? AND sent + failed = total_rows AND finished_at IS NULL",
+                time(now), batchId);
+        return finished == 1 ? Recorded.FINISHED : Recorded.COUNTED;
     }
 
     public Optional<Batch> find(String id) throws SQLException {

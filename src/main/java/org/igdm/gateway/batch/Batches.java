@@ -21,10 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batches of dropped files: the file source opens one per file, every row's outcome is fed to it (refused
- * rows by the file source at once, delivered ones by the JMS source once the record is in its sink), and once
- * every row has its outcome the result file is written ({@link ResultFile}), once. {@link BatchRoutes} drives the
- * result files, the progress lines and the pending-rows metric.
+ * The batches of dropped files: the file source opens one per file, every row's outcome is fed to it once its
+ * record is in the sent or the failed sink (a refused row's at once, a delivered one's when the delivery wrote it),
+ * and once every row has its outcome the result file is written ({@link ResultFile}), once. {@link BatchRoutes}
+ * feeds the outcomes and drives the result files, the progress lines and the pending-rows metric.
  */
 public final class Batches {
 
@@ -81,8 +81,7 @@ public final class Batches {
         store.queued(id, queued);
     }
 
-    /** Feeds a row's outcome to its batch: the record that its sink holds. */
-    public void record(BatchRow at, OutcomeRecord record) throws Exception {
+    private void record(BatchRow at, OutcomeRecord record) throws Exception {
         BatchStore.Recorded recorded = store.record(at.batchId(), BatchOutcome.of(at.row(), record), Instant.now());
         if (recorded == BatchStore.Recorded.UNKNOWN) {
             LOG.warn("an outcome names row {} of batch {}, which the store does not know: not counted", at.row(), at.batchId());
@@ -92,10 +91,11 @@ public final class Batches {
     }
 
     /**
-     * The JMS source's step after the delivery: feeds the outcome of a batch row to its batch. The record is the one
-     * this exchange wrote, or, for a replay that wrote none, the first sent record (the body).
+     * Feeds the outcome of a batch row to its batch once its record is in a sink (the delivery hands every record
+     * to {@link BatchRoutes}; the file source its refused rows'). The record is the one the exchange wrote, or, for a
+     * replay that writes the first sent record again, that one (the body). Other requests are no batch's.
      */
-    public void recordDelivered(Exchange exchange) throws Exception {
+    public void recordWritten(Exchange exchange) throws Exception {
         BatchRow at = exchange.getProperty(BatchRow.PROPERTY, BatchRow.class);
         if (at == null) {
             return;

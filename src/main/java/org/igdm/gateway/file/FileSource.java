@@ -10,17 +10,17 @@ import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsComponent;
 import org.igdm.gateway.GatewaySettings;
+import org.igdm.gateway.batch.BatchRow;
 import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.delivery.FailureCategory;
-import org.igdm.gateway.delivery.OutcomeRecord;
 import org.igdm.gateway.delivery.OutcomeRecorder;
 
 /**
  * The Java side of {@code routes/file-source.yaml}: the route hands it each complete file from the inbox, and
  * moves the file on when it returns. Rows go to {@code ig.send} through the {@code jms} component's
  * connection factory (the broker the rest of the gateway uses); failed records go to the failed sink. Each file
- * is a batch ({@link Batches}); a refused row's outcome is fed to it at once.
+ * is a batch ({@link Batches}); a refused row's outcome is fed to it once its record is written.
  */
 public final class FileSource {
 
@@ -44,13 +44,12 @@ public final class FileSource {
         Batches batches = Batches.of(context);
         try (ProducerTemplate records = context.createProducerTemplate();
                 RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory(), resumed)) {
-            ingest.run(path, name(exchange), ledger(path, batches), queue, (at, source, row) -> {
-                Exchange written = writeFailed(records, source, record -> {
-                    record.getMessage().setBody(row.input());
-                    OutcomeRecorder.invalid(record, row.request(), row.invalid());
-                });
-                batches.record(at, written.getProperty(DeliveryKeys.RECORD, OutcomeRecord.class));
-            });
+            ingest.run(path, name(exchange), ledger(path, batches), queue, (at, source, row) ->
+                    batches.recordWritten(writeFailed(records, source, record -> {
+                        record.setProperty(BatchRow.PROPERTY, at);
+                        record.getMessage().setBody(row.input());
+                        OutcomeRecorder.invalid(record, row.request(), row.invalid());
+                    })));
         } catch (UnreadableFileException unreadable) {
             interrupted.end(path);
             throw unreadable;
