@@ -10,6 +10,7 @@ import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.pacing.AccountGate;
@@ -51,6 +52,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         Batches.wire(context, store.dataSource(), metrics);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         HttpSource.configure(context);
+        McpSource.configure(context);
         DemoProfile.wire(context, settings);
     }
 }
