@@ -41,9 +41,13 @@ class BatchResultsTest {
     }
 
     private static JsonNode get(String path) {
+        return GatewayHttp.json(getText(path));
+    }
+
+    private static HttpResponse<String> getText(String path) {
         HttpResponse<String> response = FIXTURE.http().send(FIXTURE.http().request(path).header("Authorization", "Bearer " + KEY).GET());
         assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-        return GatewayHttp.json(response);
+        return response;
     }
 
     /** The batch of the file of this name that GET /batches lists, the latest first; null while there is none. */
@@ -84,7 +88,7 @@ class BatchResultsTest {
             assertThat(running.path("finished").isNull()).isTrue();
             assertThat(running.path("result_file").isNull()).isTrue();
             assertThat(MixedBatch.resultFiles(gateway().home(), MixedBatch.NAME)).isEmpty();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(FIXTURE.http().get("/observe/metrics").body())
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(getText("/observe/metrics").body())
                     .contains("gateway_batch_rows_pending{batch=\"" + id + "\"} " + pending + ".0"));
             assertThat(FIXTURE.log()).contains("batch " + id + " (" + MixedBatch.NAME + "): " + MixedBatch.ROWS + " rows, "
                     + running.path("queued").asLong() + " queued, " + running.path("sent").asLong() + " sent, "
@@ -112,7 +116,7 @@ class BatchResultsTest {
         assertThat(FIXTURE.log()).contains("batch " + id + " (" + MixedBatch.NAME + ") finished: 1000 rows");
         Thread.sleep(1500);
         assertThat(MixedBatch.resultFiles(gateway().home(), MixedBatch.NAME)).as("written once").hasSize(1);
-        assertThat(FIXTURE.http().get("/observe/metrics").body()).doesNotContain("batch=\"" + id + "\"");
+        assertThat(getText("/observe/metrics").body()).doesNotContain("batch=\"" + id + "\"");
     }
 
     @Test
