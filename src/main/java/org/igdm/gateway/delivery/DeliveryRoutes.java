@@ -47,9 +47,10 @@ public class DeliveryRoutes extends RouteBuilder {
                 .to(ExchangePattern.InOnly, settings.failedSink())
                 .to(RECORDED);
 
-        onException(RejectedByGraphException.class)
+        onException(RejectedByGraphException.class, OutsideWindowException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
+                .bean(MessagingWindowCheck.BEAN, "afterRefusal")
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.REJECTED))
                 .to(ExchangePattern.InOnly, settings.failedSink())
                 .to(RECORDED);
@@ -82,6 +83,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(this::lookUpKey)
                 .choice()
                     .when(exchangeProperty(FIRST_DELIVERY).isNull())
+                        .bean(MessagingWindowCheck.BEAN, "beforeSend")
                         .to(GraphCallRoute.URI)
                         .process(OutcomeRecorder::sent)
                         .process(this::rememberSent)

@@ -46,7 +46,7 @@ final class JmsRowQueue implements RowQueue {
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
         message.setStringProperty(Queues.BATCH_PROPERTY, at.batchId());
         message.setLongProperty(Queues.BATCH_ROW_PROPERTY, at.row());
-        message.setStringProperty(Queues.GROUP_PROPERTY, request.recipientId());
+        message.setStringProperty(Queues.GROUP_PROPERTY, request.conversation());
         if (replay) {
             message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);
         }
