@@ -278,7 +278,10 @@ class HttpSourceTest {
         Map<?, ?> description = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(response.body());
         assertThat(description.get("openapi")).asString().startsWith("3.");
         Map<?, ?> paths = (Map<?, ?>) description.get("paths");
-        assertThat(paths).asInstanceOf(InstanceOfAssertFactories.MAP).containsOnlyKeys("/messages", "/messages/bulk", "/mcp");
+        assertThat(paths).asInstanceOf(InstanceOfAssertFactories.MAP).containsOnlyKeys("/messages", "/messages/bulk", "/mcp", "/batches", "/batches/{id}");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) paths.get("/batches/{id}")).get("get")).get("responses"))
+                .asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsOnlyKeys("200", "401", "404");
         assertThat(((Map<?, ?>) ((Map<?, ?>) paths.get("/messages")).get("post")).get("responses"))
                 .asInstanceOf(InstanceOfAssertFactories.MAP)
                 .containsKeys("200", "400", "401", "405", "413", "415", "422", "503");
