@@ -7,7 +7,9 @@ import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.account.Account;
+import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.delivery.PacedGraphCall;
 import org.igdm.gateway.graph.GraphClient;
@@ -19,7 +21,7 @@ import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGates;
-import org.igdm.gateway.sandbox.DemoProfile;
+import org.igdm.gateway.pacing.KindLimits;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.webhook.WebhookSettings;
 import org.igdm.gateway.webhook.WebhookSource;
@@ -35,6 +37,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         GatewaySettings settings = GatewaySettings.from(context.getPropertiesComponent());
         context.getRegistry().bind("gatewaySettings", settings);
+        DeliveryCapacity.size(context.getPropertiesComponent(), settings.accounts().totalSendsPerSecond());
         // the database first (started here, migrated, stopped last): everything durable below may keep its state there
         GatewayStore store = new GatewayStore(settings.store());
         store.start();
@@ -46,18 +49,23 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("idempotencyStore", idempotency);
         AccountGates gates = new AccountGates(settings.accounts().all(), settings.pacing());
         context.getRegistry().bind("accountGates", gates);
-        context.getRegistry().bind("pacedGraphCall", new PacedGraphCall(settings.accounts(), gates, new GraphClient(settings.graph())));
+        KindLimits kindLimits = new KindLimits(settings.kindLimits());
+        context.getRegistry().bind("kindLimits", kindLimits);
+        context.getRegistry().bind("pacedGraphCall",
+                new PacedGraphCall(settings.accounts(), gates, kindLimits, new GraphClient(settings.graph())));
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     gates.stop();
+                    kindLimits.stop();
                 }
             }
         });
         BrokerWiring.wire(context, settings);
-        GatewayMetrics.bind(context, gates);
+        GatewayMetrics metrics = GatewayMetrics.bind(context, gates);
+        Batches.wire(context, store.dataSource(), metrics);
         // the users' messages from Meta's webhooks feed the window store, which the delivery route consults
         WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
         MessagingWindows windows = new MessagingWindows(store.dataSource());
@@ -70,6 +78,5 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context, settings.accounts());
         McpSource.configure(context);
-        DemoProfile.wire(context, settings, webhooks);
     }
 }

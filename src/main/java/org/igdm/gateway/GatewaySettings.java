@@ -9,6 +9,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.account.AccountSettings;
 import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.graph.GraphEndpoints;
+import org.igdm.gateway.pacing.KindLimitSettings;
 import org.igdm.gateway.pacing.PacingSettings;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.store.StoreSettings;
@@ -31,6 +32,7 @@ public record GatewaySettings(
         String brokerUrl,
         int jmsPort,
         PacingSettings pacing,
+        KindLimitSettings kindLimits,
         StoreSettings store) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
@@ -57,6 +59,8 @@ public record GatewaySettings(
                 reader.positiveInt("gateway.breaker.failure-threshold"),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.open-ms")),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")));
+        KindLimitSettings kindLimits = new KindLimitSettings(reader.positiveInt("ig.max-audio-video-per-second"),
+                reader.positiveInt("ig.max-private-replies-per-hour"));
         StoreSettings store = new StoreSettings(reader.optional("gateway.store.url"), reader.optional("gateway.store.username"),
                 reader.optional("gateway.store.password"), dataDir, reader.positiveInt("gateway.store.pool-size"));
         if (store.url() != null && !store.url().startsWith("jdbc:postgresql:")) {
@@ -70,7 +74,7 @@ public record GatewaySettings(
                 Duration.ofMillis(connectTimeout), Duration.ofMillis(callTimeout));
         return new GatewaySettings(graph, accounts, Duration.ofMillis(tokenReload), maxAttempts,
                 Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort,
-                pacing, store);
+                pacing, kindLimits, store);
     }
 
     /** Every key of the properties files, override properties included, and of the JVM's system properties. */

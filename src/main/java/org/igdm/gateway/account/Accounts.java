@@ -77,6 +77,11 @@ public final class Accounts {
         return names.stream().map(byName::get).toList();
     }
 
+    /** What the gateway may send in a second with every account at its pace: the delivery is sized from it. */
+    public double totalSendsPerSecond() {
+        return byName.values().stream().mapToDouble(Account::maxSendsPerSecond).sum();
+    }
+
     /**
      * Reads every token file again; an account whose file holds a new token takes it from now on.
      *

@@ -20,16 +20,21 @@ public final class Queues {
      * anew after a crash): if its key was sent, it ends with that first record instead of a duplicate one.
      */
     public static final String REPLAY_PROPERTY = "IgReplay";
+    /** Message property on a row of a dropped file: the id of its batch (the file's batch of outcomes). */
+    public static final String BATCH_PROPERTY = "IgBatch";
+    /** Message property on a row of a dropped file: its row number in the file (a long). */
+    public static final String BATCH_ROW_PROPERTY = "IgBatchRow";
 
     private Queues() {
     }
 
     /**
-     * The JMS group of a request: its account as the request names it and its recipient, so that one account's
-     * messages to one person keep their order while other accounts' messages to the same id do not wait on them.
-     * Without an account, the recipient alone, as producers that group by recipient already do.
+     * The JMS group of a request: its account as the request names it and its conversation (the recipient, or the
+     * comment a private reply answers), so that one account's messages to one person keep their order while other
+     * accounts' messages to the same id do not wait on them. Without an account, the conversation alone, as
+     * producers that group by recipient already do.
      */
     public static String group(SendRequest request) {
-        return request.account() == null ? request.recipientId() : request.account() + "/" + request.recipientId();
+        return request.account() == null ? request.conversation() : request.account() + "/" + request.conversation();
     }
 }

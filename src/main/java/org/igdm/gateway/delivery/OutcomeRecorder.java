@@ -13,6 +13,7 @@ import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
+import org.igdm.gateway.request.MessageKind;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +34,13 @@ public final class OutcomeRecorder {
     public static void sent(Exchange exchange) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
-        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), account(exchange, request), request.recipientId(),
-                request.idempotencyKey(), result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported(),
-                windowRemaining(exchange));
-        LOG.debug("sent {} for account {} to {} as {}", sent.source(), sent.account(), sent.recipientId(), sent.messageId());
+        // a private reply goes to a comment's author: Meta's answer says who that is
+        String recipient = request.recipientId() != null ? request.recipientId() : result.recipientId();
+        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), account(exchange, request), recipient, request.commentId(),
+                request.idempotencyKey(), MessageKind.of(request), result.messageId(), attempts(exchange), Instant.now().toString(),
+                result.usage().reported(), windowRemaining(exchange));
+        LOG.debug("sent {} {} for account {} to {} as {}", sent.kind().label(), sent.source(), sent.account(), request.conversation(),
+                sent.messageId());
         GatewayMetrics.of(exchange).sent(sent.account());
         write(exchange, sent);
     }
@@ -74,14 +78,14 @@ public final class OutcomeRecorder {
     private static void failed(Exchange exchange, OutcomeRecord.Error error) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         String input = request == null ? excerpt(exchange.getMessage().getBody(String.class)) : null;
-        OutcomeRecord.Failed failed = new OutcomeRecord.Failed(source(exchange), account(exchange, request),
-                request == null ? null : request.recipientId(),
-                request == null ? null : request.idempotencyKey(),
-                request == null ? null : request.message(),
-                request == null ? null : request.tag(),
-                attempts(exchange), Instant.now().toString(), error, input);
+        OutcomeRecord.Failed failed = request == null
+                ? new OutcomeRecord.Failed(source(exchange), account(exchange, null), null, null, null, null, null, null, null, null,
+                        attempts(exchange), Instant.now().toString(), error, input)
+                : new OutcomeRecord.Failed(source(exchange), account(exchange, request), request.recipientId(), request.commentId(),
+                        request.idempotencyKey(), MessageKind.of(request), request.message(), request.senderAction(), request.payload(),
+                        request.tag(), attempts(exchange), Instant.now().toString(), error, null);
         LOG.info("failed [{}] {} for account {} to {}: {}", error.category().label(), failed.source(), failed.account(),
-                failed.recipientId(), error.message());
+                request == null ? null : request.conversation(), error.message());
         GatewayMetrics.of(exchange).failed(error.category().label(), resolvedAccount(exchange));
         write(exchange, failed);
     }
@@ -143,6 +147,7 @@ public final class OutcomeRecorder {
             throw new IllegalStateException("an outcome record always serializes", e);
         }
         exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, record.status());
+        exchange.setProperty(DeliveryKeys.RECORD, record);
         if (record instanceof OutcomeRecord.Failed failed) {
             exchange.getMessage().setHeader(DeliveryKeys.FAILURE_CATEGORY, failed.error().category().label());
         }

@@ -1,5 +1,6 @@
 package org.igdm.gateway.delivery;
 
+import java.time.Duration;
 import org.igdm.gateway.account.Account;
 import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.graph.AccountPausedException;
@@ -7,6 +8,7 @@ import org.igdm.gateway.graph.AccountSuspendedException;
 import org.igdm.gateway.graph.GraphClient;
 import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.graph.KindLimitedException;
 import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.graph.RateLimitUsage;
 import org.igdm.gateway.graph.RateLimitedException;
@@ -14,13 +16,15 @@ import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.pacing.AccountGates;
+import org.igdm.gateway.pacing.KindLimits;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One delivery attempt: the call to Meta through the account's {@link AccountGate}, with the account's current
- * token. For a caller that waits for the account (a queued message), a rate-limit answer, a failure while Meta is
+ * token; a call of a kind Meta limits further (audio and video, private replies) first waits at the
+ * {@link KindLimits}, which know each account by its name. For a caller that waits for the account (a queued message), a rate-limit answer, a failure while Meta is
  * down, or Meta refusing the account's token (190: the account is suspended until it has a new one) is not the
  * message's fault: the call is made again once the gate opens, without failing the message. A caller that waits
  * for the answer itself (HTTP) hears of a pause or a suspension at once instead.
@@ -28,14 +32,18 @@ import org.slf4j.LoggerFactory;
 public final class PacedGraphCall {
 
     private static final Logger LOG = LoggerFactory.getLogger(PacedGraphCall.class);
+    /** A caller that waits for its answer (HTTP) waits for a kind's limit this long at most; longer is a pause. */
+    private static final Duration LONGEST_CALLER_WAIT = Duration.ofSeconds(1);
 
     private final Accounts accounts;
     private final AccountGates gates;
+    private final KindLimits kindLimits;
     private final GraphClient client;
 
-    public PacedGraphCall(Accounts accounts, AccountGates gates, GraphClient client) {
+    public PacedGraphCall(Accounts accounts, AccountGates gates, KindLimits kindLimits, GraphClient client) {
         this.accounts = accounts;
         this.gates = gates;
+        this.kindLimits = kindLimits;
         this.client = client;
     }
 
@@ -57,7 +65,7 @@ public final class PacedGraphCall {
                     throw new AccountPausedException(gate.pausedFor());
                 }
             }
-            gate.awaitTurn();
+            awaitTurn(gate, name, request, waitsForAccount);
             Account account = accounts.current(name);
             try {
                 attempts.run();
@@ -88,9 +96,30 @@ public final class PacedGraphCall {
                     throw failure;
                 }
             } finally {
-                gate.callEnded();
+                callEnded(gate, name, request);
             }
         }
+    }
+
+    /** The kind's limit first, then the account's pace; a caller that waits itself is not held past a second. */
+    private void awaitTurn(AccountGate gate, String name, SendRequest request, boolean waitsForAccount)
+            throws InterruptedException {
+        Duration kindWait = kindLimits.waitFor(name, request);
+        if (!waitsForAccount && kindWait.compareTo(LONGEST_CALLER_WAIT) > 0) {
+            throw new KindLimitedException(kindLimits.describe(request), kindWait);
+        }
+        kindLimits.awaitTurn(name, request);
+        try {
+            gate.awaitTurn();
+        } catch (InterruptedException | RuntimeException e) {
+            kindLimits.callEnded(name, request);
+            throw e;
+        }
+    }
+
+    private void callEnded(AccountGate gate, String name, SendRequest request) {
+        gate.callEnded();
+        kindLimits.callEnded(name, request);
     }
 
     private void answered(AccountGate gate, RateLimitUsage usage) {

@@ -8,6 +8,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.batch.BatchRow;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.request.SendRequest;
 
@@ -15,7 +16,8 @@ import org.igdm.gateway.request.SendRequest;
  * Puts rows on the durable queue {@code ig.send} in one transacted JMS session: a chunk of rows is one broker
  * transaction, which is what makes a million rows fast (one disk sync per chunk, not per row). The messages look
  * exactly like any queued request: the canonical JSON, {@code IgSource} saying where it came from, and
- * {@code JMSXGroupID} = account and recipient so that one account's messages to one person are delivered in file order.
+ * {@code JMSXGroupID} = account and recipient so that one account's messages to one person are delivered in file
+ * order; {@code IgBatch} and {@code IgBatchRow} name the row's batch, to which its outcome is fed.
  */
 final class JmsRowQueue implements RowQueue {
 
@@ -39,9 +41,11 @@ final class JmsRowQueue implements RowQueue {
     }
 
     @Override
-    public void add(String source, SendRequest request) throws Exception {
+    public void add(BatchRow at, String source, SendRequest request) throws Exception {
         TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
+        message.setStringProperty(Queues.BATCH_PROPERTY, at.batchId());
+        message.setLongProperty(Queues.BATCH_ROW_PROPERTY, at.row());
         message.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(request));
         if (replay) {
             message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);

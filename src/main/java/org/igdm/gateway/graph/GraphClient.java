@@ -58,7 +58,7 @@ public final class GraphClient {
         RateLimitUsage usage = RateLimitUsage.fromHeaders(
                 answer.headers().firstValue(RateLimitUsage.APP_HEADER).orElse(null),
                 answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null));
-        return GraphResponses.interpret(answer.statusCode(), answer.body(), usage);
+        return GraphResponses.interpret(answer.statusCode(), answer.body(), usage, request.senderAction() == null);
     }
 
     private HttpResponse<String> call(HttpRequest request) {

@@ -1,11 +1,9 @@
 package org.igdm.gateway.graph;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -27,11 +25,8 @@ public final class GraphForm {
 
     public static String encode(ObjectNode body, AccessToken token) {
         StringJoiner form = new StringJoiner("&");
-        for (Iterator<Map.Entry<String, JsonNode>> fields = body.fields(); fields.hasNext();) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode value = field.getValue();
-            add(form, field.getKey(), value.isTextual() ? value.asText() : value.toString());
-        }
+        body.properties()
+                .forEach(field -> add(form, field.getKey(), field.getValue().isTextual() ? field.getValue().asText() : field.getValue().toString()));
         add(form, ACCESS_TOKEN, token.reveal());
         return form.toString();
     }

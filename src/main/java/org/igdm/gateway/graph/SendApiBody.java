@@ -5,14 +5,22 @@ import org.igdm.gateway.Json;
 import org.igdm.gateway.request.SendRequest;
 
 /**
- * The fields of Meta's Send API call for a request, in Meta's shape and without the token: the one place that
- * knows them. The Instagram API takes this object as the JSON body; the Messenger Platform takes each of its
- * fields as a form parameter ({@link GraphForm}).
+ * The fields of one Send API call, as Meta names them, without the token: the one place that maps a request to
+ * Meta's JSON. Each API encoding serializes this object ({@link GraphForm} for graph.facebook.com).
+ * <ul>
+ *   <li>{@code recipient}: {@code {"id"}}, or {@code {"comment_id"}} for a private reply;</li>
+ *   <li>{@code message}: Meta's message object (text becomes {@code {"text"}}); or {@code sender_action}, with
+ *       {@code payload} for react and unreact;</li>
+ *   <li>{@code messaging_type}: {@code RESPONSE}, or {@code MESSAGE_TAG} with {@code tag}; only with a message
+ *       (Meta's sender action calls carry none).</li>
+ * </ul>
  */
 public final class SendApiBody {
 
     public static final String RECIPIENT = "recipient";
     public static final String MESSAGE = "message";
+    public static final String SENDER_ACTION = "sender_action";
+    public static final String PAYLOAD = "payload";
     public static final String MESSAGING_TYPE = "messaging_type";
     public static final String TAG = "tag";
     /** A reply inside the 24 h window. */
@@ -23,11 +31,23 @@ public final class SendApiBody {
     private SendApiBody() {
     }
 
-    /** {@code {"recipient":{"id":…},"message":{"text":…},"messaging_type":"RESPONSE"}}, or MESSAGE_TAG with its tag. */
+    /** Meta's fields for a valid request, in the order Meta's samples give them. */
     public static ObjectNode of(SendRequest request) {
         ObjectNode body = Json.MAPPER.createObjectNode();
-        body.putObject(RECIPIENT).put("id", request.recipientId());
-        body.putObject(MESSAGE).put("text", request.message());
+        ObjectNode recipient = body.putObject(RECIPIENT);
+        if (request.isPrivateReply()) {
+            recipient.put("comment_id", request.commentId());
+        } else {
+            recipient.put("id", request.recipientId());
+        }
+        if (request.senderAction() != null) {
+            body.put(SENDER_ACTION, request.senderAction());
+            if (request.payload() != null) {
+                body.set(PAYLOAD, request.payload().deepCopy());
+            }
+            return body;
+        }
+        body.set(MESSAGE, request.messageObject());
         if (request.humanAgent()) {
             body.put(MESSAGING_TYPE, MESSAGE_TAG);
             body.put(TAG, SendRequest.HUMAN_AGENT);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,7 +20,8 @@ import org.igdm.gateway.pacing.AccountGates;
  * {@code account}: messages sent, messages failed per category, retries of transient failures, and each
  * account's pacing (the usage Meta reported, the pace it leads to, pauses for rate limits and outages, a
  * suspension for a refused token). The app's usage, shared by every account, has no label; nor have the
- * webhooks' figures (events kept by kind, refused signatures, sends refused for the messaging window).
+ * webhooks' figures (events kept by kind, refused signatures, sends refused for the messaging window) or the
+ * rows still pending in each dropped file's batch.
  */
 public final class GatewayMetrics {
 
@@ -33,6 +35,7 @@ public final class GatewayMetrics {
     private final Counter signaturesRefused;
     private final Counter refusedByWindow;
     private final Map<String, Counter> webhookEvents = new ConcurrentHashMap<>();
+    private final MultiGauge pendingBatchRows;
 
     public GatewayMetrics(MeterRegistry registry, AccountGates gates) {
         this.registry = registry;
@@ -43,6 +46,9 @@ public final class GatewayMetrics {
         Gauge.builder("gateway.rate.limit.app.usage", gates, AccountGates::appUsagePercent)
                 .description("The highest usage in percent that Meta last reported for the app (X-App-Usage), shared by every account")
                 .baseUnit("percent").register(registry);
+        this.pendingBatchRows = MultiGauge.builder("gateway.batch.rows.pending")
+                .description("Rows of a dropped file's batch without an outcome yet, by batch id (unfinished batches only)")
+                .register(registry);
         gates.all().forEach(this::registerPacing);
     }
 
@@ -123,5 +129,12 @@ public final class GatewayMetrics {
 
     public void refusedByWindow() {
         refusedByWindow.increment();
+    }
+
+    /** The rows pending in each unfinished batch, by batch id; a batch not named any more leaves the metric. */
+    public void pendingBatchRows(Map<String, Long> pendingPerBatch) {
+        pendingBatchRows.register(pendingPerBatch.entrySet().stream()
+                .map(batch -> MultiGauge.Row.of(Tags.of("batch", batch.getKey()), batch.getValue()))
+                .toList(), true);
     }
 }

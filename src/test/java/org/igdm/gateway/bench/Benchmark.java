@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,9 @@ import org.igdm.gateway.request.SendRequest;
  * {@code --warmup=N}, {@code --concurrency=N} (the gateway's JMS consumers and the clients' threads),
  * {@code --file-rows=N}, {@code --file-deliver-seconds=N} (stop measuring the file's delivery N seconds after the drop, once every
  * row is queued; 0, the default, waits for every row), {@code --stub-delay-ms=N} (Meta's latency, 0 by default), {@code --jfr[=settings.jfc]}
- * (record the gateway of the JMS and HTTP runs with Java Flight Recorder, into the run's folder).
+ * (record the gateway of the JMS and HTTP runs with Java Flight Recorder, into the run's folder),
+ * {@code --paced-accounts=1,20} (the accounts of each run at Meta's pace, {@link MetasPace}; empty for none),
+ * {@code --paced-messages=N} (20,000 by default), {@code --only-paced} (only those runs).
  */
 public final class Benchmark {
 
@@ -42,16 +45,18 @@ public final class Benchmark {
     private double producerRate;
     /** CPU time the raw client spent per message, in microseconds. */
     private double rawCpuMicros;
+    private final List<MetasPace.Result> pacedResults = new ArrayList<>();
 
     private Benchmark(Options options, Path home) {
         this.options = options;
         this.home = home;
     }
 
-    record Options(int messages, int warmup, int concurrency, int fileRows, int fileDeliverSeconds, long stubDelayMillis, String jfr) {
+    record Options(int messages, int warmup, int concurrency, int fileRows, int fileDeliverSeconds, long stubDelayMillis, String jfr,
+            List<Integer> pacedAccounts, int pacedMessages, boolean onlyPaced) {
 
         private static final Set<String> NAMES = Set.of("quick", "messages", "warmup", "concurrency", "file-rows", "file-deliver-seconds",
-                "stub-delay-ms", "jfr");
+                "stub-delay-ms", "jfr", "paced-accounts", "paced-messages", "only-paced");
 
         static Options parse(String... args) {
             Map<String, String> given = new HashMap<>();
@@ -67,7 +72,10 @@ public final class Benchmark {
             return new Options(number(given, "messages", quick ? 2_000 : 20_000), number(given, "warmup", quick ? 500 : 3_000),
                     number(given, "concurrency", 4), number(given, "file-rows", quick ? 20_000 : 1_000_000),
                     number(given, "file-deliver-seconds", 0),
-                    number(given, "stub-delay-ms", 0), jfrSettings(given.get("jfr")));
+                    number(given, "stub-delay-ms", 0), jfrSettings(given.get("jfr")),
+                    given.getOrDefault("paced-accounts", "1,20").isEmpty() ? List.of()
+                            : Arrays.stream(given.getOrDefault("paced-accounts", "1,20").split(",")).map(Integer::valueOf).toList(),
+                    number(given, "paced-messages", quick ? 2_000 : 20_000), given.containsKey("only-paced"));
         }
 
         /** No recording when absent; JFR's "profile" settings for a bare --jfr; else the settings file given. */
@@ -88,21 +96,26 @@ public final class Benchmark {
     }
 
     private void run() throws Exception {
-        try (StubProcess stub = StubProcess.start(home, 4 * options.concurrency, options.stubDelayMillis)) {
-            Thread.sleep(2000);
-            double stubIdleRss = stub.process().rssMib();
-            HttpLoad.Result raw = rawClient(stub);
-            rawRate = raw.perSecond();
-            jmsAndHttp(stub, raw, stubIdleRss);
-            fileDrop(stub);
+        if (!options.onlyPaced) {
+            try (StubProcess stub = StubProcess.start(home, 4 * options.concurrency, options.stubDelayMillis)) {
+                Thread.sleep(2000);
+                double stubIdleRss = stub.process().rssMib();
+                HttpLoad.Result raw = rawClient(stub);
+                rawRate = raw.perSecond();
+                jmsAndHttp(stub, raw, stubIdleRss);
+                fileDrop(stub);
+            }
+        }
+        for (int accounts : options.pacedAccounts) {
+            pacedResults.add(MetasPace.run(home, accounts, options.pacedMessages));
         }
         print();
     }
 
     /** The baseline: the same form bodies straight to the stub from a plain client at the same concurrency. */
     private HttpLoad.Result rawClient(StubProcess stub) throws Exception {
-        AccessToken token = new AccessToken(GatewayProcess.TOKEN);
-        String url = stub.baseUrl() + "/v25.0/" + GatewayProcess.USER_ID + "/messages";
+        AccessToken token = new AccessToken(BenchGateway.TOKEN);
+        String url = stub.baseUrl() + "/v25.0/" + BenchGateway.USER_ID + "/messages";
         HttpLoad load = new HttpLoad(options.concurrency);
         load.post(url, GraphForm.CONTENT_TYPE, options.warmup, i -> GraphForm.encode(SendApiBody.of(request(1, i)), token));
         long self = ProcessHandle.current().pid();
@@ -117,22 +130,22 @@ public final class Benchmark {
         List<String> jvm = options.jfr != null
                 ? List.of("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfr + ",filename=" + home.resolve("gateway.jfr"))
                 : List.of();
-        try (GatewayProcess gateway = GatewayProcess.start(home.resolve("gateway"), stub.baseUrl(), options.concurrency, jvm)) {
+        try (BenchGateway gateway = BenchGateway.start(home.resolve("gateway"), stub.baseUrl(), options.concurrency, jvm)) {
             Thread.sleep(2000);
-            double idleRss = gateway.process().rssMib();
+            double idleRss = JavaProcess.rssMib(gateway.process().pid());
             row("startup to ready, s (bare JVM + HTTP server vs gateway)", stub.startup().toMillis() / 1000.0,
-                    gateway.startup().toMillis() / 1000.0, "≤ 3 s");
+                    gateway.process().startup().toMillis() / 1000.0, "≤ 3 s");
             row("idle RSS, MiB (stub JVM vs gateway)", stubIdleRss, idleRss, "");
 
             queueAndDeliver(stub, gateway, 3, options.warmup);
-            double cpuBefore = gateway.process().cpuSeconds();
+            double cpuBefore = JavaProcess.cpuSeconds(gateway.process().pid());
             long start = System.nanoTime();
             producerRate = queueAndDeliver(stub, gateway, 4, options.messages);
             row("delivery, messages/s (raw client vs JMS source)", rawRate,
                     options.messages * 1e9 / (System.nanoTime() - start), "≥ 0.7×");
             // CPU time is what a shared machine cannot blur: the cost of each message, whatever the neighbours do
             row("CPU per message, µs (raw client process vs gateway process, JMS source)", rawCpuMicros,
-                    (gateway.process().cpuSeconds() - cpuBefore) * 1e6 / options.messages, "");
+                    (JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore) * 1e6 / options.messages, "");
 
             httpSource(gateway, raw);
         }
@@ -142,7 +155,7 @@ public final class Benchmark {
      * Puts {@code count} requests on ig.send and waits until the sent sink holds them all; returns the producer's
      * own rate, the baseline of how fast a program queues requests itself.
      */
-    private double queueAndDeliver(StubProcess stub, GatewayProcess gateway, int scenario, int count) throws Exception {
+    private double queueAndDeliver(StubProcess stub, BenchGateway gateway, int scenario, int count) throws Exception {
         Delivered before = Delivered.now(stub, gateway);
         long start = System.nanoTime();
         JmsProducer.send(gateway.jmsPort(), count, i -> requestJson(scenario, i));
@@ -151,7 +164,7 @@ public final class Benchmark {
         return produced;
     }
 
-    private void httpSource(GatewayProcess gateway, HttpLoad.Result raw) throws Exception {
+    private void httpSource(BenchGateway gateway, HttpLoad.Result raw) throws Exception {
         HttpLoad load = new HttpLoad(options.concurrency);
         load.post(gateway.messagesUrl(), JSON, options.warmup, i -> requestJson(5, i));
         HttpLoad.Result http = load.post(gateway.messagesUrl(), JSON, options.messages, i -> requestJson(6, i));
@@ -167,10 +180,10 @@ public final class Benchmark {
             out.write("recipient_id,message\n");
             for (int i = 0; i < options.fileRows; i++) {
                 SendRequest row = request(7, i);
-                out.write(row.recipientId() + "," + row.message() + "\n");
+                out.write(row.recipientId() + "," + row.message().asText() + "\n");
             }
         }
-        try (GatewayProcess gateway = GatewayProcess.start(home.resolve("file-gateway"), stub.baseUrl(), options.concurrency, List.of())) {
+        try (BenchGateway gateway = BenchGateway.start(home.resolve("file-gateway"), stub.baseUrl(), options.concurrency, List.of())) {
             Delivered before = Delivered.now(stub, gateway);
             long start = System.nanoTime();
             // a rename, so the gateway never sees a half-written file
@@ -194,14 +207,14 @@ public final class Benchmark {
                     + String.format(Locale.ROOT, "%.1f", queuedWall) + " s)", producerRate, queuedRate, "≥ 20,000 rows/s");
             row(label + ": delivered end to end, messages/s (raw client vs gateway; " + delivered + " rows in "
                     + String.format(Locale.ROOT, "%.0f", (System.nanoTime() - start) / 1e9) + " s)", rawRate, deliveredRate, "");
-            row(label + ": peak RSS with -Xmx256m, MiB (VmHWM)", Double.NaN, gateway.process().peakRssMib(), "completes");
+            row(label + ": peak RSS with -Xmx256m, MiB (VmHWM)", Double.NaN, JavaProcess.peakRssMib(gateway.process().pid()), "completes");
         }
     }
 
     /** How many sends the stub had answered and the sent sink held at one moment, to wait for more from there. */
-    private record Delivered(StubProcess stub, GatewayProcess gateway, long calls, long records) {
+    private record Delivered(StubProcess stub, BenchGateway gateway, long calls, long records) {
 
-        static Delivered now(StubProcess stub, GatewayProcess gateway) {
+        static Delivered now(StubProcess stub, BenchGateway gateway) {
             return new Delivered(stub, gateway, stub.count(), gateway.sentRecords());
         }
 
@@ -233,13 +246,12 @@ public final class Benchmark {
 
     /** Recipients differ between runs, so no run waits for another's per-recipient order. */
     private static SendRequest request(int scenario, int i) {
-        return new SendRequest(Long.toString(scenario * 1_000_000_000L + i), "Benchmark message " + i + ", hello from the load",
-                null, null, null);
+        return SendRequest.text(Long.toString(scenario * 1_000_000_000L + i), "Benchmark message " + i + ", hello from the load");
     }
 
     private static String requestJson(int scenario, int i) {
         SendRequest request = request(scenario, i);
-        return "{\"recipient_id\":\"" + request.recipientId() + "\",\"message\":\"" + request.message() + "\"}";
+        return "{\"recipient_id\":\"" + request.recipientId() + "\",\"message\":\"" + request.message().asText() + "\"}";
     }
 
     private void row(String figure, double baseline, double gateway, String goal) {
@@ -267,6 +279,13 @@ public final class Benchmark {
                 "| figure | baseline | gateway | ratio | goal |",
                 "|---|---:|---:|---:|---|"));
         table.addAll(rows);
+        if (!pacedResults.isEmpty()) {
+            table.addAll(List.of("", "At Meta's pace, default settings, the JMS door:", "",
+                    "| scenario | delivered | share of the allowance (goal ≥ 0.9) | most sends of one account in one second (≤ 100) "
+                            + "| CPU per message | peak RSS |",
+                    "|---|---:|---:|---:|---:|---:|"));
+            table.addAll(MetasPace.rows(pacedResults));
+        }
         String text = String.join("\n", table) + "\n";
         System.out.println();
         System.out.print(text);

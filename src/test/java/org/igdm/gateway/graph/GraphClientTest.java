@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.time.Duration;
 import org.igdm.gateway.Json;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.igdm.gateway.account.AccessToken;
 import org.igdm.gateway.account.Account;
 import org.igdm.gateway.account.Api;
@@ -30,7 +31,7 @@ class GraphClientTest {
 
     private static final Account PAGE = new Account("brand1", "17841400000000011", Api.FACEBOOK, new AccessToken("EAA-page-token"), 100, null);
     private static final Account IG = new Account("brand2", "17841400000000022", Api.INSTAGRAM, new AccessToken("IGAA-ig-token"), 100, null);
-    private static final SendRequest HELLO = new SendRequest("42", "Hi \"there\" & bye", null, "k1", "brand1");
+    private static final SendRequest HELLO = new SendRequest("42", null, TextNode.valueOf("Hi \"there\" & bye"), null, null, null, "k1", "brand1");
 
     private WireMockServer meta;
     private GraphClient client;
@@ -80,7 +81,7 @@ class GraphClientTest {
 
     @Test
     void anInstagramAccountPostsMetasJsonWithABearerToken() throws Exception {
-        client.send(IG, new SendRequest("42", "Hi", "HUMAN_AGENT", "k2", "brand2"));
+        client.send(IG, new SendRequest("42", null, TextNode.valueOf("Hi"), null, null, "HUMAN_AGENT", "k2", "brand2"));
 
         LoggedRequest call = onlyCall();
         assertThat(call.getUrl()).isEqualTo("/instagram/v25.0/17841400000000022/messages");
