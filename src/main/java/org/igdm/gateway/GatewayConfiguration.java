@@ -2,13 +2,14 @@ package org.igdm.gateway;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
-import java.nio.file.Path;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
 import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.http.HttpSource;
-import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.idempotency.IdempotencyRepository;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.pacing.AccountGate;
@@ -31,9 +32,16 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(store, true, false);
         context.getRegistry().bind(GatewayStore.DATA_SOURCE, DataSource.class, store.dataSource());
         // opened before the broker, so that it closes after the broker (Camel stops services in reverse)
-        IdempotencyStore idempotency = new IdempotencyStore(Path.of(settings.dataDir(), "idempotency.mv.db"));
+        IdempotencyRepository idempotency = new IdempotencyRepository(store.dataSource(), settings.instance(), !store.shared(),
+                settings.idempotencyRetention());
         context.addService(idempotency, true, true);
-        context.getRegistry().bind("idempotencyStore", idempotency);
+        context.getRegistry().bind("idempotencyRepository", idempotency);
+        // sent records that an earlier run could not write (Meta had confirmed them) go to the sink first thing
+        context.addStartupListener((started, alreadyStarted) -> {
+            try (ProducerTemplate sink = started.createProducerTemplate()) {
+                idempotency.recoverPending(record -> sink.sendBody(settings.sentSink(), ExchangePattern.InOnly, record));
+            }
+        });
         AccountGate gate = new AccountGate(settings.pacing());
         context.getRegistry().bind("accountGate", gate);
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta

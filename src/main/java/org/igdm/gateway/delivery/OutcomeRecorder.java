@@ -1,14 +1,15 @@
 package org.igdm.gateway.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.graph.GraphApiException;
 import org.igdm.gateway.graph.GraphError;
 import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.idempotency.FirstDelivery;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.SendRequest;
@@ -28,14 +29,16 @@ public final class OutcomeRecorder {
     private OutcomeRecorder() {
     }
 
-    public static void sent(Exchange exchange) {
+    /** Records Meta's confirmation; returns the record, which is also the body. */
+    public static OutcomeRecord.Sent sent(Exchange exchange) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
         OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), request.recipientId(), request.idempotencyKey(),
-                result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported());
+                result.messageId(), attempts(exchange), sentAt().toString(), result.usage().reported());
         LOG.debug("sent {} to {} as {}", sent.source(), sent.recipientId(), sent.messageId());
         GatewayMetrics.of(exchange).sent();
         write(exchange, sent);
+        return sent;
     }
 
     /** Records the failure that the delivery route caught, under the given category. */
@@ -58,18 +61,22 @@ public final class OutcomeRecorder {
         failed(exchange, error(FailureCategory.INVALID, why, 0));
     }
 
+    /** In microseconds: the idempotency store keeps the time at that precision for the duplicate answer. */
+    private static Instant sentAt() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
     /** Records a request whose key was sent before: not sent again. */
-    public static void duplicate(Exchange exchange, String firstSentRecord) {
-        String first = "an earlier request with this idempotency_key was sent";
-        try {
-            JsonNode sent = Json.MAPPER.readTree(firstSentRecord);
-            first += " as " + sent.path("message_id").asText() + " at " + sent.path("sent_at").asText()
-                    + " (from " + sent.path("source").asText() + ")";
-        } catch (JsonProcessingException unreadable) {
-            // the first record is stored by this class and always readable; the sentence stays short if not
-        }
-        failed(exchange, new OutcomeRecord.Error(FailureCategory.DUPLICATE, first + "; not sent again",
-                null, null, null, null, null));
+    public static void duplicate(Exchange exchange, FirstDelivery first) {
+        String message = "an earlier request with this idempotency_key was sent as " + first.messageId() + " at "
+                + first.sentAt() + " (from " + first.source() + "); not sent again";
+        failed(exchange, new OutcomeRecord.Error(FailureCategory.DUPLICATE, message, null, null, null, null, null));
+    }
+
+    /** The sent record of a key's first delivery as the duplicate and replay answers show it. */
+    public static String firstSentRecord(FirstDelivery first, String idempotencyKey) {
+        return json(new OutcomeRecord.Sent(first.source(), first.recipientId(), idempotencyKey, first.messageId(),
+                first.attempts(), first.sentAt().toString(), null));
     }
 
     private static void failed(Exchange exchange, OutcomeRecord.Error error) {
@@ -118,12 +125,16 @@ public final class OutcomeRecorder {
         return input.length() <= INPUT_EXCERPT ? input : input.substring(0, INPUT_EXCERPT) + "…";
     }
 
-    private static void write(Exchange exchange, OutcomeRecord record) {
+    private static String json(OutcomeRecord record) {
         try {
-            exchange.getMessage().setBody(Json.MAPPER.writeValueAsString(record));
+            return Json.MAPPER.writeValueAsString(record);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an outcome record always serializes", e);
         }
+    }
+
+    private static void write(Exchange exchange, OutcomeRecord record) {
+        exchange.getMessage().setBody(json(record));
         exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, record.status());
         if (record instanceof OutcomeRecord.Failed failed) {
             exchange.getMessage().setHeader(DeliveryKeys.FAILURE_CATEGORY, failed.error().category().label());
