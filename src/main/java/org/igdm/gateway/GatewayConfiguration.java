@@ -12,7 +12,9 @@ import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyRepository;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
+import org.igdm.gateway.observe.InstanceHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
+import org.igdm.gateway.pacing.PaceShares;
 import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
 
@@ -21,6 +23,9 @@ import org.igdm.gateway.store.GatewayStore;
  * gateway stops at startup with one message listing everything to fix, not at the first send.
  */
 public class GatewayConfiguration implements CamelConfiguration {
+
+    /** The one sending account's name in the store's pace shares (ig.user-id's account). */
+    private static final String ACCOUNT = "default";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -42,7 +47,7 @@ public class GatewayConfiguration implements CamelConfiguration {
                 idempotency.recoverPending(record -> sink.sendBody(settings.sentSink(), ExchangePattern.InOnly, record));
             }
         });
-        AccountGate gate = new AccountGate(settings.pacing());
+        AccountGate gate = accountGate(context, settings, store);
         context.getRegistry().bind("accountGate", gate);
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -54,9 +59,23 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         BrokerWiring.wire(context, settings);
-        GatewayMetrics.bind(context, gate);
+        GatewayMetrics.bind(context, gate, settings.instance());
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
+        context.getRegistry().bind(InstanceHealthCheck.BEAN, new InstanceHealthCheck(settings.instance(), store.dataSource()));
         HttpSource.configure(context);
         DemoProfile.wire(context, settings);
+    }
+
+    /** Alone, the gate allows the whole pace; sharing the store, this instance's share of it. */
+    private static AccountGate accountGate(CamelContext context, GatewaySettings settings, GatewayStore store) throws Exception {
+        if (!store.shared()) {
+            return new AccountGate(settings.pacing());
+        }
+        PaceShares shares = new PaceShares(store.dataSource(), settings.instance());
+        context.addService(shares, true, true);
+        PaceShares.AccountShare share = shares.account(ACCOUNT, (int) settings.pacing().maxSendsPerSecond());
+        AccountGate gate = new AccountGate(settings.pacing(), share::perSecond);
+        share.occupancy(gate::callsInWindow);
+        return gate;
     }
 }

@@ -105,6 +105,8 @@ public final class IdempotencyRepository extends ServiceSupport {
         if (alone) {
             writer.write(connection -> update(connection, "DELETE FROM store_instance WHERE instance <> ?", instance));
         }
+        // claims and pending records of an earlier run under this instance's name are an ended run's: taken over
+        writer.write(connection -> update(connection, "UPDATE idempotency_key SET owner = NULL WHERE owner = ?", instance));
         heartbeat();
         housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idempotency-housekeeping").factory());
         housekeeping.scheduleWithFixedDelay(this::heartbeatQuietly, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);

@@ -24,7 +24,10 @@ public final class GatewayProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts the gateway with these settings and waits until its broker accepts connections. */
+    /**
+     * Starts the gateway with these settings and waits until its broker accepts connections (its embedded broker's
+     * port; with an external broker, its HTTP port, which opens once its routes run).
+     */
     public static GatewayProcess start(Path home, Map<String, String> settings, String logName) throws IOException {
         return start(home, settings, logName, List.of("-Xmx512m"));
     }
@@ -45,7 +48,7 @@ public final class GatewayProcess implements AutoCloseable {
                 .redirectOutput(home.resolve(logName).toFile())
                 .start();
         GatewayProcess gateway = new GatewayProcess(process);
-        int port = Integer.parseInt(settings.get("gateway.jms.port"));
+        int port = Integer.parseInt(settings.get(settings.containsKey("gateway.jms.broker-url") ? "gateway.http.port" : "gateway.jms.port"));
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the gateway process exited with " + process.exitValue() + "; see " + logName);
