@@ -18,8 +18,8 @@ CREATE TABLE idempotency_key (
     attempts     INT,
     full_record  TEXT
 );
--- retention deletes recorded keys by age
-CREATE INDEX idempotency_key_sent_at ON idempotency_key (sent_at);
+-- retention deletes keys by age
+CREATE INDEX idempotency_key_claimed_at ON idempotency_key (claimed_at);
 
 -- Each running instance writes seen_at every few seconds; a claim or pending record whose owner stopped
 -- doing so is taken over by another instance.

@@ -82,6 +82,12 @@ public class DeliveryRoutes extends RouteBuilder {
                 .logExhausted(false)
                 .process(this::releaseClaim);
 
+        // anything else goes back to the source unhandled, as without this clause; but the key is not left
+        // claimed, or every later request with it would wait for an outcome that never comes
+        onException(Exception.class)
+                .maximumRedeliveries(0)
+                .process(this::releaseClaim);
+
         from(DELIVER).routeId("deliver")
                 .process(DeliveryRoutes::acceptRequest)
                 .process(this::claimKey)
