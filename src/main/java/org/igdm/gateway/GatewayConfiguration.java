@@ -10,6 +10,7 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyRepository;
+import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.observe.InstanceHealthCheck;
@@ -63,6 +64,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         context.getRegistry().bind(InstanceHealthCheck.BEAN, new InstanceHealthCheck(settings.instance(), store.dataSource()));
         HttpSource.configure(context);
+        McpSource.configure(context);
         DemoProfile.wire(context, settings);
     }
 
