@@ -125,6 +125,11 @@ public final class IdempotencyRepository extends ServiceSupport {
         }
     }
 
+    /** The writer that commits this repository's writes, for its counts. */
+    public GroupCommit writer() {
+        return writer;
+    }
+
     /** Takes the key for this caller, unless it is in flight elsewhere or was sent. */
     public Claim claim(String key) {
         byte[] hash = hash(key);
@@ -213,20 +218,38 @@ public final class IdempotencyRepository extends ServiceSupport {
         return recovered;
     }
 
-    /** Deletes the keys claimed longer ago than the retention (never a pending record). Returns how many. */
+    /**
+     * Deletes the keys first claimed longer ago than the retention (never a pending record), oldest first, in
+     * chunks. Returns how many.
+     */
     public int deleteExpired() {
         long cutoff = clock.getAsLong() - retention.toMillis();
+        // rows are in claim order: the first one claimed since the cutoff bounds the expired ones
+        Long firstKept = read("SELECT id FROM idempotency_key WHERE claimed_at >= ? ORDER BY id LIMIT 1", cutoff);
+        long bound = firstKept == null ? Long.MAX_VALUE : firstKept;
         int deleted = 0;
         int chunk;
         do {
-            chunk = writer.write(connection -> update(connection, "DELETE FROM idempotency_key WHERE key_hash IN (SELECT key_hash "
-                    + "FROM idempotency_key WHERE claimed_at < ? AND status <> '" + PENDING + "' LIMIT " + DELETE_CHUNK + ")", cutoff));
+            chunk = writer.write(connection -> update(connection, "DELETE FROM idempotency_key WHERE id IN (SELECT id "
+                    + "FROM idempotency_key WHERE id < ? AND status <> '" + PENDING + "' ORDER BY id LIMIT " + DELETE_CHUNK + ")", bound));
             deleted += chunk;
         } while (chunk == DELETE_CHUNK);
         if (deleted > 0) {
             LOG.info("Deleted {} idempotency keys older than {} days", deleted, retention.toDays());
         }
         return deleted;
+    }
+
+    /** The first column of the first row, or null. */
+    private Long read(String sql, Object parameter) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setObject(1, parameter);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the idempotency keys", e);
+        }
     }
 
     private void deleteExpiredQuietly() {
@@ -258,15 +281,8 @@ public final class IdempotencyRepository extends ServiceSupport {
         if (owner.equals(instance)) {
             return true;
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement("SELECT seen_at FROM store_instance WHERE instance = ?")) {
-            select.setString(1, owner);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() && rows.getLong(1) > clock.getAsLong() - STALE_AFTER.toMillis();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not read an idempotency key", e);
-        }
+        Long seen = read("SELECT seen_at FROM store_instance WHERE instance = ?", owner);
+        return seen != null && seen > clock.getAsLong() - STALE_AFTER.toMillis();
     }
 
     /** Makes a claim or pending record of a stopped instance this one's; false if another instance was quicker. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ public final class GroupCommit extends ServiceSupport {
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private Thread writer;
     private volatile boolean running;
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
 
     public GroupCommit(DataSource dataSource, String name) {
         this.dataSource = dataSource;
@@ -71,6 +74,16 @@ public final class GroupCommit extends ServiceSupport {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : notCommitted(e.getCause());
         }
+    }
+
+    /** Commits so far (one per batch; a failed batch's writes commit one by one and are not counted). */
+    public long commits() {
+        return commits.get();
+    }
+
+    /** Writes committed in batches so far: {@code writes() / commits()} is the mean batch. */
+    public long writes() {
+        return writes.get();
     }
 
     @Override
@@ -127,6 +140,8 @@ public final class GroupCommit extends ServiceSupport {
                 return;
             }
             connection.commit();
+            commits.incrementAndGet();
+            writes.addAndGet(batch.size());
             // only now: a caller must not go on with a write that is not committed
             ran.forEach(Ran::release);
         } catch (SQLException e) {

@@ -70,12 +70,13 @@ public final class StoreBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / sends;
+        double writesPerCommit = (double) keys.writer().writes() / Math.max(1, keys.writer().commits());
         keys.stop();
         store.stop();
 
         long bytes = url == null ? Files.size(data.resolve("store.mv.db")) : -1;
-        System.out.printf(Locale.ROOT, "| sends | callers | sends/s | CPU per send | store size |%n|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %,.0f µs | %s |%n", sends, callers, sends / seconds, cpuMicros,
+        System.out.printf(Locale.ROOT, "| sends | callers | sends/s | writes per commit | CPU per send | store size |%n|---|---|---|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %.1f | %,.0f µs | %s |%n", sends, callers, sends / seconds, writesPerCommit, cpuMicros,
                 bytes < 0 ? "(on the server)" : String.format(Locale.ROOT, "%.1f MiB (%.0f bytes a key)", bytes / 1048576.0, (double) bytes / sends));
     }
 
