@@ -224,14 +224,16 @@ public final class IdempotencyRepository extends ServiceSupport {
      */
     public int deleteExpired() {
         long cutoff = clock.getAsLong() - retention.toMillis();
-        // rows are in claim order: the first one claimed since the cutoff bounds the expired ones
+        // rows are in claim order: the first one claimed since the cutoff bounds the scan (a claim taken over
+        // later keeps its place, hence the time is checked on each row too)
         Long firstKept = read("SELECT id FROM idempotency_key WHERE claimed_at >= ? ORDER BY id LIMIT 1", cutoff);
         long bound = firstKept == null ? Long.MAX_VALUE : firstKept;
         int deleted = 0;
         int chunk;
         do {
             chunk = writer.write(connection -> update(connection, "DELETE FROM idempotency_key WHERE id IN (SELECT id "
-                    + "FROM idempotency_key WHERE id < ? AND status <> '" + PENDING + "' ORDER BY id LIMIT " + DELETE_CHUNK + ")", bound));
+                    + "FROM idempotency_key WHERE id < ? AND claimed_at < ? AND status <> '" + PENDING + "' ORDER BY id LIMIT "
+                    + DELETE_CHUNK + ")", bound, cutoff));
             deleted += chunk;
         } while (chunk == DELETE_CHUNK);
         if (deleted > 0) {
