@@ -14,6 +14,7 @@ import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.observe.InstanceHealthCheck;
+import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.pacing.PaceShares;
 import org.igdm.gateway.sandbox.DemoProfile;
@@ -63,6 +64,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayMetrics.bind(context, gate, settings.instance());
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         context.getRegistry().bind(InstanceHealthCheck.BEAN, new InstanceHealthCheck(settings.instance(), store.dataSource()));
+        context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context);
         McpSource.configure(context);
         DemoProfile.wire(context, settings);
