@@ -149,14 +149,6 @@ public final class HttpIngress {
         respond(exchange, problem.status(), Problem.CONTENT_TYPE, Json.MAPPER.writeValueAsString(problem));
         if (problem.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
-        } else if (ObjectHelper.getException(KeyInFlightException.class, caught) != null) {
-            problem = new Problem("Conflict", 409, ObjectHelper.getException(KeyInFlightException.class, caught).getMessage(), null);
-        } else if (ObjectHelper.getException(SentRecordNotWrittenException.class, caught) != null) {
-            SentRecordNotWrittenException unrecorded = ObjectHelper.getException(SentRecordNotWrittenException.class, caught);
-            LOG.error("{}", unrecorded.getMessage());
-            problem = new Problem("Internal Server Error", 500, "Meta accepted the message as " + unrecorded.messageId()
-                    + ", but the gateway could not write its sent record; it is written when this request is sent again "
-                    + "with the same Idempotency-Key (which does not send it twice), or at the gateway's next start", null);
         } else if (caught instanceof ThrottlerRejectedExecutionException) {
             exchange.getMessage().setHeader("Retry-After", 1);
         }
