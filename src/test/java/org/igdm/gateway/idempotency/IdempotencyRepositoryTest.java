@@ -113,11 +113,14 @@ class IdempotencyRepositoryTest {
     @ValueSource(strings = {"h2", "postgres"})
     void theNextStartWritesWhatAKilledRunLeftPendingAndFreesItsClaims(String kind) {
         open(kind);
-        IdempotencyRepository killed = instance("run-1");
+        // the killed run's clock stands still: its last heartbeat stays behind as the others' clock moves on
+        long killedAt = clock.get();
+        IdempotencyRepository killed = new IdempotencyRepository(store.dataSource(), "run-1", !store.shared(), RETENTION, () -> killedAt);
+        killed.start();
+        repositories.add(killed);
         killed.claim("in-flight");
         killed.claim("confirmed");
         killed.recordSent("confirmed", FIRST, "{\"message_id\":\"mid.1\"}");
-        repositories.remove(killed); // killed: no stop, its heartbeat stays behind
 
         clock.addAndGet(IdempotencyRepository.STALE_AFTER.toMillis() + 1);
         IdempotencyRepository next = instance("run-2");
