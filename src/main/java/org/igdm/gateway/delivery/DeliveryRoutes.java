@@ -48,10 +48,11 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.INVALID))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 
-        onException(RejectedByGraphException.class)
+        onException(RejectedByGraphException.class, OutsideWindowException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
                 .process(this::releaseClaim)
+                .bean(MessagingWindowCheck.BEAN, "afterRefusal")
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.REJECTED))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 
@@ -93,6 +94,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(this::claimKey)
                 .choice()
                     .when(claimed(IdempotencyRepository.Claim.Granted.class))
+                        .bean(MessagingWindowCheck.BEAN, "beforeSend")
                         .to(GraphCallRoute.URI)
                         .process(this::rememberSent)
                         .to(DeliveryRoutes.RECORD_SENT)
@@ -220,7 +222,7 @@ public class DeliveryRoutes extends RouteBuilder {
 
     /** The first delivery's sent record becomes the answer, as if the first call had been answered now. */
     private void answerWithFirstOutcome(Exchange exchange) {
-        exchange.getMessage().setBody(OutcomeRecorder.firstSentRecord(firstDelivery(exchange), key(exchange)));
+        exchange.getMessage().setBody(OutcomeRecorder.firstSentRecord(firstDelivery(exchange), exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class)));
         exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, "sent");
     }
 }

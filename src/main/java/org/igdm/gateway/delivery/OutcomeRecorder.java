@@ -1,6 +1,8 @@
 package org.igdm.gateway.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.apache.camel.Exchange;
@@ -12,6 +14,7 @@ import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.idempotency.FirstDelivery;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
+import org.igdm.gateway.request.MessageKind;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +36,12 @@ public final class OutcomeRecorder {
     public static OutcomeRecord.Sent sent(Exchange exchange) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
-        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), request.recipientId(), request.idempotencyKey(),
-                result.messageId(), attempts(exchange), sentAt().toString(), result.usage().reported());
-        LOG.debug("sent {} to {} as {}", sent.source(), sent.recipientId(), sent.messageId());
+        // a private reply goes to a comment's author: Meta's answer says who that is
+        String recipient = request.recipientId() != null ? request.recipientId() : result.recipientId();
+        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), recipient, request.commentId(), request.idempotencyKey(),
+                MessageKind.of(request), result.messageId(), attempts(exchange), sentAt().toString(), result.usage().reported(),
+                windowRemaining(exchange));
+        LOG.debug("sent {} {} to {} as {}", sent.kind().label(), sent.source(), request.conversation(), sent.messageId());
         GatewayMetrics.of(exchange).sent();
         write(exchange, sent);
         return sent;
@@ -73,22 +79,26 @@ public final class OutcomeRecorder {
         failed(exchange, new OutcomeRecord.Error(FailureCategory.DUPLICATE, message, null, null, null, null, null));
     }
 
-    /** The sent record of a key's first delivery as the duplicate and replay answers show it. */
-    public static String firstSentRecord(FirstDelivery first, String idempotencyKey) {
-        return json(new OutcomeRecord.Sent(first.source(), first.recipientId(), idempotencyKey, first.messageId(),
-                first.attempts(), first.sentAt().toString(), null));
+    /**
+     * The sent record of a key's first delivery as the duplicate and replay answers show it: without the usage
+     * and the window of that moment, which are not kept; the comment and the kind are the request's (same key).
+     */
+    public static String firstSentRecord(FirstDelivery first, SendRequest request) {
+        return json(new OutcomeRecord.Sent(first.source(), first.recipientId(), request.commentId(), request.idempotencyKey(),
+                MessageKind.of(request), first.messageId(), first.attempts(), first.sentAt().toString(), null, null));
     }
 
     private static void failed(Exchange exchange, OutcomeRecord.Error error) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         String input = request == null ? excerpt(exchange.getMessage().getBody(String.class)) : null;
-        OutcomeRecord.Failed failed = new OutcomeRecord.Failed(source(exchange),
-                request == null ? null : request.recipientId(),
-                request == null ? null : request.idempotencyKey(),
-                request == null ? null : request.message(),
-                request == null ? null : request.tag(),
-                attempts(exchange), Instant.now().toString(), error, input);
-        LOG.info("failed [{}] {} to {}: {}", error.category().label(), failed.source(), failed.recipientId(), error.message());
+        OutcomeRecord.Failed failed = request == null
+                ? new OutcomeRecord.Failed(source(exchange), null, null, null, null, null, null, null, null,
+                        attempts(exchange), Instant.now().toString(), error, input)
+                : new OutcomeRecord.Failed(source(exchange), request.recipientId(), request.commentId(), request.idempotencyKey(),
+                        MessageKind.of(request), request.message(), request.senderAction(), request.payload(), request.tag(),
+                        attempts(exchange), Instant.now().toString(), error, null);
+        LOG.info("failed [{}] {} to {}: {}", error.category().label(), failed.source(),
+                request == null ? null : request.conversation(), error.message());
         GatewayMetrics.of(exchange).failed(error.category().label());
         write(exchange, failed);
     }
@@ -112,6 +122,12 @@ public final class OutcomeRecorder {
 
     public static String source(Exchange exchange) {
         return exchange.getProperty(DeliveryKeys.SOURCE, "direct", String.class);
+    }
+
+    /** Seconds left of the recipient's messaging window when the send went out, if the gateway knows. */
+    private static Long windowRemaining(Exchange exchange) {
+        Duration remaining = exchange.getProperty(DeliveryKeys.WINDOW_REMAINING, Duration.class);
+        return remaining == null ? null : remaining.toSeconds();
     }
 
     private static int attempts(Exchange exchange) {

@@ -42,7 +42,7 @@ final class JmsRowQueue implements RowQueue {
     public void add(String source, SendRequest request) throws Exception {
         TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
-        message.setStringProperty(Queues.GROUP_PROPERTY, request.recipientId());
+        message.setStringProperty(Queues.GROUP_PROPERTY, request.conversation());
         if (replay) {
             message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);
         }

@@ -105,7 +105,7 @@ public final class HttpIngress {
         Message message = exchange.getMessage();
         message.setHeader(Queues.SOURCE_PROPERTY, SOURCE);
         // Artemis delivers one group's messages in order to one consumer: a recipient's messages stay in order
-        message.setHeader(Queues.GROUP_PROPERTY, request.recipientId());
+        message.setHeader(Queues.GROUP_PROPERTY, request.conversation());
         message.setBody(Json.MAPPER.writeValueAsString(request));
     }
 

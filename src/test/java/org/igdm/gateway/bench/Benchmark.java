@@ -166,7 +166,7 @@ public final class Benchmark {
             out.write("recipient_id,message\n");
             for (int i = 0; i < options.fileRows; i++) {
                 SendRequest row = request(7, i);
-                out.write(row.recipientId() + "," + row.message() + "\n");
+                out.write(row.recipientId() + "," + row.message().asText() + "\n");
             }
         }
         try (GatewayProcess gateway = GatewayProcess.start(home.resolve("file-gateway"), stub.baseUrl(), options.concurrency, List.of())) {
@@ -232,13 +232,12 @@ public final class Benchmark {
 
     /** Recipients differ between runs, so no run waits for another's per-recipient order. */
     private static SendRequest request(int scenario, int i) {
-        return new SendRequest(Long.toString(scenario * 1_000_000_000L + i), "Benchmark message " + i + ", hello from the load",
-                null, null);
+        return SendRequest.text(Long.toString(scenario * 1_000_000_000L + i), "Benchmark message " + i + ", hello from the load");
     }
 
     private static String requestJson(int scenario, int i) {
         SendRequest request = request(scenario, i);
-        return "{\"recipient_id\":\"" + request.recipientId() + "\",\"message\":\"" + request.message() + "\"}";
+        return "{\"recipient_id\":\"" + request.recipientId() + "\",\"message\":\"" + request.message().asText() + "\"}";
     }
 
     private void row(String figure, double baseline, double gateway, String goal) {

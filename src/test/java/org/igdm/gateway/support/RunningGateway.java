@@ -126,6 +126,10 @@ public final class RunningGateway implements AutoCloseable {
         return new Sinks(home).failed();
     }
 
+    public List<JsonNode> received() {
+        return new Sinks(home).received();
+    }
+
     /** Empties both sinks, so that a test sees only its own records. */
     public void clearSinks() {
         deleteRecursively(home.resolve("outbox"));
@@ -145,12 +149,14 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     /**
-     * The answer to a repeat of a sent key: the first sent record, less {@code rate_limit} (the usage Meta
-     * reported at that moment, which the idempotency store does not keep).
+     * The answer to a repeat of a sent key: the first sent record, less {@code rate_limit} and
+     * {@code window_remaining_s} (the usage Meta reported and the window of that moment, which the idempotency
+     * store does not keep).
      */
     public static JsonNode repeatAnswer(JsonNode sentRecord) {
         com.fasterxml.jackson.databind.node.ObjectNode answer = sentRecord.deepCopy();
         answer.remove("rate_limit");
+        answer.remove("window_remaining_s");
         return answer;
     }
 
@@ -168,6 +174,11 @@ public final class RunningGateway implements AutoCloseable {
 
         public List<JsonNode> failed() {
             return records("failed");
+        }
+
+        /** The webhook events in the received sink. */
+        public List<JsonNode> received() {
+            return records("received");
         }
 
         /** Records in both sinks, counted without parsing them. */
