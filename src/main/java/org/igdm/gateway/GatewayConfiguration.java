@@ -2,7 +2,8 @@ package org.igdm.gateway;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
-import java.nio.file.Path;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
 import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
@@ -11,13 +12,15 @@ import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.http.HttpSource;
-import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.idempotency.IdempotencyRepository;
 import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
+import org.igdm.gateway.observe.InstanceHealthCheck;
 import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.pacing.KindLimits;
+import org.igdm.gateway.pacing.PaceShares;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.webhook.WebhookSettings;
 import org.igdm.gateway.webhook.WebhookSource;
@@ -28,6 +31,9 @@ import org.igdm.gateway.window.MessagingWindows;
  * gateway stops at startup with one message listing everything to fix, not at the first send.
  */
 public class GatewayConfiguration implements CamelConfiguration {
+
+    /** The one sending account's name in the store's pace shares (ig.user-id's account). */
+    private static final String ACCOUNT = "default";
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -40,10 +46,17 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(store, true, false);
         context.getRegistry().bind(GatewayStore.DATA_SOURCE, DataSource.class, store.dataSource());
         // opened before the broker, so that it closes after the broker (Camel stops services in reverse)
-        IdempotencyStore idempotency = new IdempotencyStore(Path.of(settings.dataDir(), "idempotency.mv.db"));
+        IdempotencyRepository idempotency = new IdempotencyRepository(store.dataSource(), settings.instance(), !store.shared(),
+                settings.idempotencyRetention());
         context.addService(idempotency, true, true);
-        context.getRegistry().bind("idempotencyStore", idempotency);
-        AccountGate gate = new AccountGate(settings.pacing());
+        context.getRegistry().bind("idempotencyRepository", idempotency);
+        // sent records that an earlier run could not write (Meta had confirmed them) go to the sink first thing
+        context.addStartupListener((started, alreadyStarted) -> {
+            try (ProducerTemplate sink = started.createProducerTemplate()) {
+                idempotency.recoverPending(record -> sink.sendBody(settings.sentSink(), ExchangePattern.InOnly, record));
+            }
+        });
+        AccountGate gate = accountGate(context, settings, store);
         context.getRegistry().bind("accountGate", gate);
         KindLimits kindLimits = new KindLimits(settings.kindLimits());
         context.getRegistry().bind("kindLimits", kindLimits);
@@ -58,7 +71,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         BrokerWiring.wire(context, settings);
-        GatewayMetrics metrics = GatewayMetrics.bind(context, gate);
+        GatewayMetrics metrics = GatewayMetrics.bind(context, gate, settings.instance());
         Batches.wire(context, store.dataSource(), metrics);
         // the users' messages from Meta's webhooks feed the window store, which the delivery route consults
         WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
@@ -68,8 +81,22 @@ public class GatewayConfiguration implements CamelConfiguration {
         WebhookSource.configure(context, webhooks, store.dataSource(), windows,
                 accountId -> accountId.equals(settings.userId()) ? "default" : null);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
+        context.getRegistry().bind(InstanceHealthCheck.BEAN, new InstanceHealthCheck(settings.instance(), store.dataSource()));
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context);
         McpSource.configure(context);
+    }
+
+    /** Alone, the gate allows the whole pace; sharing the store, this instance's share of it. */
+    private static AccountGate accountGate(CamelContext context, GatewaySettings settings, GatewayStore store) throws Exception {
+        if (!store.shared()) {
+            return new AccountGate(settings.pacing());
+        }
+        PaceShares shares = new PaceShares(store.dataSource(), settings.instance());
+        context.addService(shares, true, true);
+        PaceShares.AccountShare share = shares.account(ACCOUNT, (int) settings.pacing().maxSendsPerSecond());
+        AccountGate gate = new AccountGate(settings.pacing(), share::perSecond);
+        share.occupancy(gate::callsInWindow);
+        return gate;
     }
 }

@@ -1,5 +1,7 @@
 package org.igdm.gateway;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,9 @@ public record GatewaySettings(
         int jmsPort,
         PacingSettings pacing,
         KindLimitSettings kindLimits,
-        StoreSettings store) {
+        StoreSettings store,
+        String instance,
+        Duration idempotencyRetention) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -62,18 +66,31 @@ public record GatewaySettings(
             reader.problems.add("gateway.store.url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database), got '"
                     + GatewayStore.redacted(store.url()) + "'");
         }
+        String instance = reader.optional("gateway.instance");
+        int retentionDays = reader.positiveInt("gateway.idempotency.retention-days");
         if (graphUrl != null && !graphUrl.startsWith("http://") && !graphUrl.startsWith("https://")) {
             reader.problems.add("ig.graph-url must start with https:// (or http:// for a local stub), got '" + graphUrl + "'");
         }
         reader.failIfAnyProblem();
         return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
                 Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort, pacing,
-                kindLimits, store);
+                kindLimits, store, instance == null ? defaultInstance() : instance, Duration.ofDays(retentionDays));
     }
 
     /** The Send API endpoint for camel-http; the token is not in it (it travels in the form body). */
     public String messagesUrl() {
         return graphUrl + "/" + apiVersion + "/" + userId + "/messages";
+    }
+
+    /** This process on this machine: the host name and the process id. */
+    private static String defaultInstance() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     private static String stripSlash(String url) {

@@ -2,6 +2,7 @@ package org.igdm.gateway.pacing;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,8 @@ public final class AccountGate {
     public enum BreakerState { CLOSED, OPEN, PROBING }
 
     private final PacingSettings settings;
+    /** This instance's part of the account's pace: all of it, or its share in a cluster ({@link PaceShares}). */
+    private final IntSupplier allowance;
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
 
@@ -56,11 +59,27 @@ public final class AccountGate {
     }
 
     public AccountGate(PacingSettings settings) {
-        this(settings, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+        this(settings, fullPace(settings));
+    }
+
+    /** A gate that allows this instance {@code allowance} calls per second: its share of a cluster's pace. */
+    public AccountGate(PacingSettings settings, IntSupplier allowance) {
+        this(settings, allowance, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
     }
 
     AccountGate(PacingSettings settings, LongSupplier nanoClock, Sleeper sleeper) {
+        this(settings, fullPace(settings), nanoClock, sleeper);
+    }
+
+    /** The whole pace, for a gateway that sends alone. */
+    private static IntSupplier fullPace(PacingSettings settings) {
+        int pace = Math.max(1, (int) settings.maxSendsPerSecond());
+        return () -> pace;
+    }
+
+    AccountGate(PacingSettings settings, IntSupplier allowance, LongSupplier nanoClock, Sleeper sleeper) {
         this.settings = settings;
+        this.allowance = allowance;
         this.nanoClock = nanoClock;
         this.sleeper = sleeper;
         this.nextSlot = nanoClock.getAsLong();
@@ -114,10 +133,19 @@ public final class AccountGate {
     }
 
     private boolean windowHasRoom(long now) {
+        return callsInWindow(now) < allowance.getAsInt();
+    }
+
+    private int callsInWindow(long now) {
         while (!recentEnds.isEmpty() && recentEnds.peekFirst() <= now - NANOS_PER_SECOND) {
             recentEnds.pollFirst();
         }
-        return inFlight + recentEnds.size() < Math.max(1, (int) settings.maxSendsPerSecond());
+        return inFlight + recentEnds.size();
+    }
+
+    /** Calls that may still reach Meta within the current second: those in flight and those that ended in it. */
+    public synchronized int callsInWindow() {
+        return callsInWindow(nanoClock.getAsLong());
     }
 
     /** The call that {@link #awaitTurn()} let through has its answer (or failed): it leaves the in-flight count. */
@@ -181,7 +209,7 @@ public final class AccountGate {
 
     /** The pace now, in sends per second: the configured one, slower while Meta reports high usage. */
     public synchronized double currentRate() {
-        double rate = settings.maxSendsPerSecond();
+        double rate = allowance.getAsInt();
         int threshold = settings.slowDownAtPercent();
         if (usagePercent > threshold) {
             double fraction = (100.0 - usagePercent) / (100.0 - threshold);
@@ -191,7 +219,8 @@ public final class AccountGate {
     }
 
     private long intervalNanos() {
-        return (long) (NANOS_PER_SECOND / currentRate());
+        // the window check let this call through, so the allowance was above zero an instant ago
+        return (long) (NANOS_PER_SECOND / Math.max(1, currentRate()));
     }
 
     public synchronized BreakerState breakerState() {

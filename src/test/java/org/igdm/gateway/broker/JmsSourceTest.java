@@ -140,7 +140,7 @@ class JmsSourceTest {
         legacy.send(Queues.SEND, "{\"recipient_id\":\"777\",\"message\":\"once\",\"idempotency_key\":\"order-9\"}", Map.of(), replies);
 
         JsonNode reply = Json.MAPPER.readTree(legacy.receiveText(replies, 20_000));
-        assertThat(reply).isEqualTo(gateway.sent().get(0));
+        assertThat(reply).isEqualTo(RunningGateway.repeatAnswer(gateway.sent().get(0)));
         assertThat(meta.sends()).hasSize(1);
         JsonNode duplicate = gateway.failed().get(0);
         assertThat(duplicate.path("error").path("category").asText()).isEqualTo("duplicate");
