@@ -1,5 +1,6 @@
 package org.igdm.gateway.file;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -12,10 +13,11 @@ import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.request.SendRequest;
 
 /**
- * Puts rows on the durable queue {@code ig.send} in one transacted JMS session: a chunk of rows is one broker
+ * Puts rows on the internal queue {@code ig.deliver} in one transacted JMS session: a chunk of rows is one broker
  * transaction, which is what makes a million rows fast (one disk sync per chunk, not per row). The messages look
- * exactly like any queued request: the canonical JSON, {@code IgSource} saying where it came from, and
- * {@code JMSXGroupID} = the recipient so that messages to one person are delivered in file order.
+ * exactly like the requests the JMS intake forwards: the canonical JSON, grouped by account and recipient so
+ * that messages to one person are delivered in file order, and marked with {@code IgSource} saying where each
+ * came from.
  */
 final class JmsRowQueue implements RowQueue {
 
@@ -30,7 +32,7 @@ final class JmsRowQueue implements RowQueue {
         connection = connections.createConnection();
         try {
             session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            producer = session.createProducer(session.createQueue(Queues.SEND));
+            producer = session.createProducer(session.createQueue(Queues.DELIVER));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         } catch (JMSException e) {
             connection.close();
@@ -40,9 +42,10 @@ final class JmsRowQueue implements RowQueue {
 
     @Override
     public void add(String source, SendRequest request) throws Exception {
-        TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
+        JsonNode canonical = Json.MAPPER.valueToTree(request);
+        TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(canonical));
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
-        message.setStringProperty(Queues.GROUP_PROPERTY, request.recipientId());
+        message.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(canonical));
         if (replay) {
             message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);
         }

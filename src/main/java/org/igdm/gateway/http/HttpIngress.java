@@ -97,14 +97,15 @@ public final class HttpIngress {
         return valid;
     }
 
-    /** One element of a bulk request as the JMS message for queue ig.send: canonical JSON, grouped per recipient. */
+    /** One element of a bulk request as the JMS message for queue ig.deliver: canonical JSON, grouped per recipient. */
     public void toQueueMessage(Exchange exchange) throws JsonProcessingException {
         SendRequest request = exchange.getMessage().getBody(SendRequest.class);
         Message message = exchange.getMessage();
         message.setHeader(Queues.SOURCE_PROPERTY, SOURCE);
         // Artemis delivers one group's messages in order to one consumer: a recipient's messages stay in order
-        message.setHeader(Queues.GROUP_PROPERTY, request.recipientId());
-        message.setBody(Json.MAPPER.writeValueAsString(request));
+        JsonNode canonical = Json.MAPPER.valueToTree(request);
+        message.setHeader(Queues.GROUP_PROPERTY, Queues.group(canonical));
+        message.setBody(Json.MAPPER.writeValueAsString(canonical));
     }
 
     /** The 202 answer once every valid element of a bulk request is on the queue. */
@@ -124,7 +125,7 @@ public final class HttpIngress {
             problem = new Problem("Service Unavailable", 503, "as many sends as the gateway allows are waiting for Meta; "
                     + "try again in a moment, or queue many messages at once with /messages/bulk", null);
         } else if (ObjectHelper.getException(JMSException.class, caught) != null) {
-            LOG.error("A bulk request could not be queued on {}: {}", Queues.SEND, caught.getMessage());
+            LOG.error("A bulk request could not be queued on {}: {}", Queues.DELIVER, caught.getMessage());
             problem = new Problem("Service Unavailable", 503, "the durable queue is unavailable; the elements before the "
                     + "failure may be queued already: post the same array again with the same Idempotency-Key later, "
                     + "and none is sent twice", null);

@@ -33,7 +33,8 @@ class BrokerStartupTest {
     @Test
     void withABrokerUrlTheGatewayUsesThatBrokerAndRunsNoneOfItsOwn() throws Exception {
         int externalPort = RunningGateway.freePort();
-        EmbeddedBroker external = new EmbeddedBroker(home.resolve("external-broker"), externalPort);
+        EmbeddedBroker external = new EmbeddedBroker(home.resolve("external-broker"),
+                new BrokerSettings(null, null, null, "127.0.0.1", externalPort, Map.of(), null, null));
         external.start();
         try (GraphStub meta = new GraphStub()) {
             Map<String, String> settings = RunningGateway.defaults(home, meta.url());
