@@ -40,6 +40,8 @@ public final class EmbeddedBroker extends ServiceSupport {
     /** Each broker in this JVM gets its own in-VM id, so test gateways can follow each other without clashing. */
     private static final AtomicInteger IN_VM_IDS = new AtomicInteger();
     private static final String PROTOCOLS = "CORE,OPENWIRE,AMQP,STOMP";
+    /** How STOMP clients used to ActiveMQ 5 name a queue ({@code /queue/ig.send}); the plain name works too. */
+    public static final String ANYCAST_PREFIX = "/queue/";
     private static final String CLIENT_ROLE = "client";
     private static final String GATEWAY_ROLE = "gateway";
 
@@ -156,7 +158,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         parameters.put(TransportConstants.HOST_PROP_NAME, settings.host());
         parameters.put(TransportConstants.PORT_PROP_NAME, settings.port());
         parameters.put(TransportConstants.PROTOCOLS_PROP_NAME, PROTOCOLS);
-        parameters.put("anycastPrefix", "/queue/");
+        parameters.put("anycastPrefix", ANYCAST_PREFIX);
         parameters.put("multicastPrefix", "/topic/");
         if (settings.keystore() != null) {
             parameters.put(TransportConstants.SSL_ENABLED_PROP_NAME, true);

@@ -136,11 +136,11 @@ public final class JmsIntake extends ServiceSupport {
     }
 
     private void take(Session session, Message message, MessageProducer deliveries, MessageProducer replies) throws Exception {
-        String correlationId = message.getJMSCorrelationID() != null ? message.getJMSCorrelationID() : message.getJMSMessageID();
-        Destination replyTo = message.getJMSReplyTo();
+        String correlationId = ClientMessage.correlationId(message);
+        Destination replyTo = ClientMessage.replyTo(session, message);
         String text = null;
         try {
-            text = RequestText.of(message);
+            text = ClientMessage.text(message);
             JsonNode request = Json.MAPPER.valueToTree(RequestJson.parse(text));
             TextMessage delivery = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
             delivery.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(request));
