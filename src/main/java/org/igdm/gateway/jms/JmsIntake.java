@@ -102,7 +102,8 @@ public final class JmsIntake extends ServiceSupport {
         while (running) {
             try (Connection connection = connections.createConnection()) {
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-                MessageConsumer requests = session.createConsumer(session.createQueue(Queues.SEND));
+                // on a broker where ig.send does not exist yet, it is made exclusive as on the embedded one
+                MessageConsumer requests = session.createConsumer(session.createQueue(Queues.SEND + "?exclusive=true"));
                 MessageProducer deliveries = session.createProducer(session.createQueue(Queues.DELIVER));
                 deliveries.setDeliveryMode(DeliveryMode.PERSISTENT);
                 MessageProducer replies = session.createProducer(null);
