@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** POST /messages/bulk: validated at the door, the valid elements queued on ig.send and sent by the JMS source. */
+/** POST /messages/bulk: validated at the door, the valid elements queued on ig.deliver and sent by the delivery consumers. */
 class HttpBulkTest {
 
     @RegisterExtension
@@ -64,7 +64,7 @@ class HttpBulkTest {
 
     @Test
     void queuedMessagesAreCanonicalJsonGroupedByRecipientAndCarryNoHttpHeader(@TempDir Path elsewhere) throws Exception {
-        // a gateway without the JMS source leaves the queued messages on ig.send to be looked at
+        // a gateway without the delivery consumers leaves the queued messages on ig.deliver to be looked at
         Map<String, String> noConsumer = RunningGateway.defaults(elsewhere, app.meta().url());
         noConsumer.put("camel.main.routes-exclude-pattern", "**/jms-source.yaml");
         try (RunningGateway queueOnly = RunningGateway.start(elsewhere, noConsumer);
@@ -79,9 +79,10 @@ class HttpBulkTest {
             TextMessage first = (TextMessage) queued.get(0);
             assertThat(Json.MAPPER.readTree(first.getText())).isEqualTo(Json.MAPPER.readTree(
                     "{\"recipient_id\":\"201\",\"message\":\"a\",\"idempotency_key\":\"batch-9#0\"}"));
-            assertThat(first.getStringProperty("JMSXGroupID")).isEqualTo("201");
+            // grouped by account (none given) and recipient
+            assertThat(first.getStringProperty("JMSXGroupID")).isEqualTo("/201");
             assertThat(first.getStringProperty(Queues.SOURCE_PROPERTY)).isEqualTo("http");
-            assertThat(queued.get(1).getStringProperty("JMSXGroupID")).isEqualTo("202");
+            assertThat(queued.get(1).getStringProperty("JMSXGroupID")).isEqualTo("/202");
             for (Message message : queued) {
                 List<String> names = Collections.list(message.getPropertyNames()).stream().map(Object::toString).toList();
                 assertThat(names).map(String::toLowerCase)
@@ -129,7 +130,7 @@ class HttpBulkTest {
 
     private static List<Message> browse(LegacyJmsClient legacy) throws Exception {
         List<Message> messages = new ArrayList<>();
-        try (QueueBrowser browser = legacy.session().createBrowser(legacy.session().createQueue(Queues.SEND))) {
+        try (QueueBrowser browser = legacy.session().createBrowser(legacy.session().createQueue(Queues.DELIVER))) {
             Collections.list(browser.getEnumeration()).forEach(m -> messages.add((Message) m));
         }
         return messages;
