@@ -3,16 +3,19 @@ package org.igdm.gateway;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
 import java.nio.file.Path;
+import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
 import org.igdm.gateway.jms.JmsIntake;
+import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.sandbox.DemoProfile;
+import org.igdm.gateway.store.GatewayStore;
 
 /**
  * The gateway's beans, bound before any route is built. Settings are checked here, so a misconfigured
@@ -24,6 +27,11 @@ public class GatewayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         GatewaySettings settings = GatewaySettings.from(context.getPropertiesComponent());
         context.getRegistry().bind("gatewaySettings", settings);
+        // the database first (started here, migrated, stopped last): everything durable below may keep its state there
+        GatewayStore store = new GatewayStore(settings.store());
+        store.start();
+        context.addService(store, true, false);
+        context.getRegistry().bind(GatewayStore.DATA_SOURCE, DataSource.class, store.dataSource());
         // opened before the broker, so that it closes after the broker (Camel stops services in reverse)
         IdempotencyStore idempotency = new IdempotencyStore(Path.of(settings.dataDir(), "idempotency.mv.db"));
         context.addService(idempotency, true, true);
@@ -44,6 +52,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         GatewayMetrics.bind(context, gate);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         HttpSource.configure(context);
+        McpSource.configure(context);
         DemoProfile.wire(context, settings);
     }
 }

@@ -9,6 +9,8 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.broker.BrokerSettings;
 import org.igdm.gateway.graph.AccessToken;
 import org.igdm.gateway.pacing.PacingSettings;
+import org.igdm.gateway.store.GatewayStore;
+import org.igdm.gateway.store.StoreSettings;
 
 /**
  * The settings the Java side of the gateway needs, read once at startup from Camel's properties (the
@@ -27,7 +29,8 @@ public record GatewaySettings(
         String failedSink,
         String dataDir,
         BrokerSettings broker,
-        PacingSettings pacing) {
+        PacingSettings pacing,
+        StoreSettings store) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -59,12 +62,18 @@ public record GatewaySettings(
                 reader.positiveInt("gateway.breaker.failure-threshold"),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.open-ms")),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")));
+        StoreSettings store = new StoreSettings(reader.optional("gateway.store.url"), reader.optional("gateway.store.username"),
+                reader.optional("gateway.store.password"), dataDir, reader.positiveInt("gateway.store.pool-size"));
+        if (store.url() != null && !store.url().startsWith("jdbc:postgresql:")) {
+            reader.problems.add("gateway.store.url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database), got '"
+                    + GatewayStore.redacted(store.url()) + "'");
+        }
         if (graphUrl != null && !graphUrl.startsWith("http://") && !graphUrl.startsWith("https://")) {
             reader.problems.add("ig.graph-url must start with https:// (or http:// for a local stub), got '" + graphUrl + "'");
         }
         reader.failIfAnyProblem();
         return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker, pacing);
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker, pacing, store);
     }
 
     /** The Send API endpoint for camel-http; the token is not in it (it travels in the form body). */

@@ -1,5 +1,6 @@
 package org.igdm.gateway.file;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.igdm.gateway.request.SendRequest;
@@ -47,7 +48,11 @@ public final class BatchIngest {
      */
     public Summary run(Path path, String name, RowQueue queue, Rejects rejects) throws Exception {
         long started = System.nanoTime();
+        FileState taken = FileState.of(path, name);
         BatchFile file = BatchFile.inspect(path, name);
+        if (!taken.equals(FileState.of(path, name))) {
+            throw new FileStillChangingException(name);
+        }
         LOG.info("file {}: {} rows ({}, content {}) checked in {} ms, queueing in chunks of {}", name, file.rows(),
                 file.format(), file.fingerprint(), Duration.ofNanos(System.nanoTime() - started).toMillis(), chunkSize);
         long nextReport = started + progressEvery.toNanos();
@@ -55,7 +60,8 @@ public final class BatchIngest {
         long rejected = 0;
         int inChunk = 0;
         try (BatchRows rows = file.open()) {
-            for (FileRow row = rows.next(); row != null; row = rows.next()) {
+            // the rows that were checked, and no more: what a writer appends now is not part of this batch
+            for (FileRow row = next(rows, file, 0); row != null; row = next(rows, file, row.number())) {
                 String source = file.source(row.number());
                 if (row.isValid()) {
                     queue.add(source, withKey(file, row));
@@ -77,10 +83,21 @@ public final class BatchIngest {
             }
         }
         queue.commit();
+        FileState after = FileState.of(path, name);
+        if (!taken.equals(after)) {
+            throw new UnreadableFileException("the file changed while it was being queued (" + taken.size() + " bytes when taken, "
+                    + after.size() + " now): its " + file.rows() + " checked rows were queued, and anything written after "
+                    + "them was not sent. Write batch files under another name (orders.csv.part) and rename them when "
+                    + "complete; drop the missing rows as a file of their own");
+        }
         Summary done = new Summary(queued + rejected, queued, rejected, Duration.ofNanos(System.nanoTime() - started));
         LOG.info("file {} done: {} rows, {} queued, {} rejected, in {} ms ({} rows/s)", name, done.rows(), queued,
                 rejected, done.took().toMillis(), done.rowsPerSecond());
         return done;
+    }
+
+    private static FileRow next(BatchRows rows, BatchFile file, long last) throws IOException {
+        return last < file.rows() ? rows.next() : null;
     }
 
     /** A row without a key is keyed by the file's content and its row number, so it is never sent twice. */

@@ -3,7 +3,9 @@ package org.igdm.gateway.file;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.request.InvalidRequestException;
@@ -14,6 +16,9 @@ import org.igdm.gateway.request.RequestJson;
  * streaming parser (never the whole array at once).
  */
 final class JsonRows implements BatchRows {
+
+    /** Reads one element of the stream at a time: what follows it is the next element, not trailing text. */
+    private static final ObjectReader ELEMENT = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final RowText text;
     private final JsonParser parser;
@@ -43,7 +48,7 @@ final class JsonRows implements BatchRows {
         if (array && syntax(() -> parser.nextToken()) == JsonToken.END_ARRAY) {
             return end();
         }
-        JsonNode element = syntax(() -> Json.MAPPER.readTree(parser));
+        JsonNode element = syntax(() -> ELEMENT.readTree(parser));
         text.rowEnded(++number);
         if (!array) {
             end();
@@ -75,8 +80,7 @@ final class JsonRows implements BatchRows {
         try {
             return step.run();
         } catch (JsonProcessingException e) {
-            throw new UnreadableFileException("not valid JSON after row " + number + ": " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new UnreadableFileException("not valid JSON after row " + number + ": " + Json.describe(e));
         }
     }
 

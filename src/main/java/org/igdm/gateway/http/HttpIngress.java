@@ -51,20 +51,21 @@ public final class HttpIngress {
      */
     public void admit(Exchange exchange) {
         Message message = exchange.getMessage();
-        if (!apiKeys.accepts(message.getHeader("Authorization", String.class))) {
+        HttpHeaders headers = HttpHeaders.of(message);
+        if (!apiKeys.accepts(headers.single("Authorization"))) {
             throw new HttpProblemException(new Problem("Unauthorized", 401,
                     "send one of the gateway's API keys as 'Authorization: Bearer <key>'", null));
         }
-        String key = message.getHeader(IDEMPOTENCY_KEY_HEADER, String.class);
+        String key = headers.single(IDEMPOTENCY_KEY_HEADER);
         exchange.setProperty(IDEMPOTENCY_KEY, key == null || key.isBlank() ? null : key);
         exchange.setProperty(DeliveryKeys.SOURCE, SOURCE);
-        message.removeHeaders("*");
+        HttpHeaders.dropAll(exchange);
     }
 
     /** POST /messages: the body as a valid request with its idempotency key; anything invalid is answered 400. */
     public SendRequest request(Exchange exchange) {
         String header = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
-        SendRequest request = RequestJson.parse(exchange.getMessage().getBody(String.class));
+        SendRequest request = RequestJson.parse(HttpHeaders.utf8Body(exchange.getMessage()));
         if (header != null && request.idempotencyKey() != null && !header.equals(request.idempotencyKey())) {
             throw new InvalidRequestException("idempotency_key",
                     "the Idempotency-Key header and the idempotency_key field differ; send one of them, or the same key in both");
@@ -77,7 +78,7 @@ public final class HttpIngress {
      * and each rejected element's index and reasons) waits in a property until they are.
      */
     public List<SendRequest> bulk(Exchange exchange) throws JsonProcessingException {
-        JsonNode array = RequestJson.readTree(exchange.getMessage().getBody(String.class));
+        JsonNode array = RequestJson.readTree(HttpHeaders.utf8Body(exchange.getMessage()));
         if (array == null || !array.isArray()) {
             throw new InvalidRequestException("body", "expected a JSON array of requests, got "
                     + (array == null || array.isMissingNode() ? "nothing" : array.getNodeType().toString().toLowerCase()));

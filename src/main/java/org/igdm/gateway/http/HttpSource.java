@@ -1,6 +1,9 @@
 package org.igdm.gateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -37,15 +40,29 @@ public final class HttpSource {
         context.addStartupListener((started, alreadyStarted) -> answerOversizedBodiesAsProblems(started, server));
         if (keys.required()) {
             LOG.info("HTTP callers must send one of the {} configured in {} as 'Authorization: Bearer <key>'", keys, API_KEYS);
-            return;
+        } else {
+            server.setHost(LOOPBACK);
+            ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
+            if (management != null) {
+                management.setHost(LOOPBACK);
+            }
+            LOG.warn("{} is empty: the HTTP server accepts calls without a key and therefore listens on {} only. "
+                    + "Set {} to accept calls from other machines.", API_KEYS, LOOPBACK, API_KEYS);
         }
-        server.setHost(LOOPBACK);
-        ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
-        if (management != null) {
-            management.setHost(LOOPBACK);
+        failIfTaken(server.getHost(), server.getPort());
+    }
+
+    /**
+     * Vert.x only logs a port it cannot bind and runs on without its HTTP door, health or metrics, while a probe of
+     * that port reaches whoever holds it. The gateway refuses to start instead, as it does for a taken JMS port.
+     */
+    private static void failIfTaken(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(host == null ? "0.0.0.0" : host, port));
+        } catch (IOException taken) {
+            throw new IllegalStateException("The gateway cannot start: gateway.http.port " + port + " on " + (host == null ? "0.0.0.0" : host)
+                    + " is taken (" + taken.getMessage() + "). Stop what holds it, or set gateway.http.port to a free port");
         }
-        LOG.warn("{} is empty: the HTTP server accepts calls without a key and therefore listens on {} only. "
-                + "Set {} to accept calls from other machines.", API_KEYS, LOOPBACK, API_KEYS);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.igdm.gateway.request;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -25,7 +24,7 @@ public final class RequestJson {
         try {
             return Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("body", "the request is not valid JSON: " + describe(e));
+            throw new InvalidRequestException("body", "the request is not valid JSON: " + Json.describe(e));
         }
     }
 
@@ -41,13 +40,8 @@ public final class RequestJson {
             String field = e.getPath().isEmpty() ? "body" : e.getPath().get(0).getFieldName();
             throw new InvalidRequestException(field, field + " must be a JSON string");
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("body", "the request cannot be read: " + describe(e));
+            throw new InvalidRequestException("body", "the request cannot be read: " + Json.describe(e));
         }
     }
 
-    private static String describe(JsonProcessingException e) {
-        JsonLocation at = e.getLocation();
-        String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return e.getOriginalMessage() + where;
-    }
 }

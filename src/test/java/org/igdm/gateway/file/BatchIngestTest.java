@@ -19,7 +19,7 @@ class BatchIngestTest {
     Path dir;
 
     /** Records what a broker would see: the rows of each committed chunk. */
-    static final class RecordingQueue implements RowQueue {
+    static class RecordingQueue implements RowQueue {
         final List<List<String>> committed = new ArrayList<>();
         final List<SendRequest> requests = new ArrayList<>();
         List<String> pending = new ArrayList<>();
@@ -77,6 +77,56 @@ class BatchIngestTest {
 
         assertThatThrownBy(() -> new BatchIngest(1, Duration.ofSeconds(10)).run(file, "bad.csv", queue, (source, row) -> { }))
                 .isInstanceOf(UnreadableFileException.class);
+        assertThat(queue.requests).isEmpty();
+    }
+
+    @Test
+    void aFileThatAWriterAppendsToWhileItIsQueuedIsRefusedLoudlyAfterItsCheckedRows() throws Exception {
+        Path file = Files.writeString(dir.resolve("growing.csv"), "recipient_id,message\n1,first\n2,second\n");
+        RecordingQueue queue = new RecordingQueue() {
+            @Override
+            public void add(String source, SendRequest request) {
+                super.add(source, request);
+                if (requests.size() == 1) {
+                    // the writer wakes up after a pause longer than the settle time and appends more rows
+                    try {
+                        Files.writeString(file, "3,third\n4,fourth\n", java.nio.file.StandardOpenOption.APPEND);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+
+        assertThatThrownBy(() -> new BatchIngest(10, Duration.ofSeconds(10)).run(file, "growing.csv", queue, (source, row) -> { }))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessageContaining("changed while it was being queued")
+                .hasMessageContaining("2 checked rows were queued")
+                .hasMessageContaining("rename");
+        assertThat(queue.committed).containsExactly(List.of("file:growing.csv#1", "file:growing.csv#2"));
+    }
+
+    @Test
+    void aSymbolicLinkIsRefusedWithoutReadingItsTarget() throws Exception {
+        Path secret = Files.writeString(dir.resolve("elsewhere.csv"), "recipient_id,message\n1,root:secret-line\n");
+        Path link = Files.createSymbolicLink(dir.resolve("x.csv"), secret);
+        RecordingQueue queue = new RecordingQueue();
+
+        assertThatThrownBy(() -> new BatchIngest(1, Duration.ofSeconds(10)).run(link, "x.csv", queue, (source, row) -> { }))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessageContaining("x.csv is a symbolic link")
+                .hasMessageNotContaining("secret-line");
+        assertThat(queue.requests).isEmpty();
+    }
+
+    @Test
+    void jsonNestedDeeperThanJacksonAllowsIsUnreadableNotACrash() throws Exception {
+        Path file = Files.writeString(dir.resolve("deep.json"), "[".repeat(5000) + "]".repeat(5000));
+        RecordingQueue queue = new RecordingQueue();
+
+        assertThatThrownBy(() -> new BatchIngest(1, Duration.ofSeconds(10)).run(file, "deep.json", queue, (source, row) -> { }))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessageContaining("nesting depth");
         assertThat(queue.requests).isEmpty();
     }
 }

@@ -150,6 +150,25 @@ class FileSourceTest {
     }
 
     @Test
+    void linksOutOfTheInboxAndJsonTooDeepToReadGoToFailedWithARecordAndNothingOfThemIsSentOrLogged() throws Exception {
+        Path elsewhere = Files.writeString(gateway.home().resolve("elsewhere.csv"), "recipient_id,message\n4101,secret-first-line\n");
+        Files.createDirectories(inbox);
+        Files.createSymbolicLink(inbox.resolve("linked.csv"), elsewhere);
+        drop("deep.json", "[".repeat(3000) + "]".repeat(3000));
+
+        awaitLanded(".failed", "linked.csv", 1);
+        awaitLanded(".failed", "deep.json", 1);
+        gateway.awaitOutcomes(2);
+
+        assertThat(meta.sends()).isEmpty();
+        assertThat(gateway.failed()).extracting(r -> r.path("source").asText() + ": " + r.path("error").path("message").asText())
+                .anySatisfy(line -> assertThat(line).startsWith("file:linked.csv: linked.csv is a symbolic link"))
+                .anySatisfy(line -> assertThat(line).startsWith("file:deep.json: not valid JSON").contains("nesting depth"));
+        assertThat(FIXTURE.log()).doesNotContain("secret-first-line");
+        assertThat(elsewhere).exists();
+    }
+
+    @Test
     void filesThatCannotBeReadGoToFailedWithTheReason() throws Exception {
         drop("no-header.csv", "4001,hello\n4002,bye\n");
         drop("empty.csv", "");

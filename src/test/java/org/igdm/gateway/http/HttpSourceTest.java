@@ -258,7 +258,7 @@ class HttpSourceTest {
     }
 
     @Test
-    void theOpenApiDescriptionIsServedAndNamesBothEndpoints() {
+    void theOpenApiDescriptionIsServedAndNamesEachEndpoint() {
         HttpResponse<String> response = app.http().get("/openapi.yaml");
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -266,7 +266,7 @@ class HttpSourceTest {
         Map<?, ?> description = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(response.body());
         assertThat(description.get("openapi")).asString().startsWith("3.");
         Map<?, ?> paths = (Map<?, ?>) description.get("paths");
-        assertThat(paths).asInstanceOf(InstanceOfAssertFactories.MAP).containsOnlyKeys("/messages", "/messages/bulk");
+        assertThat(paths).asInstanceOf(InstanceOfAssertFactories.MAP).containsOnlyKeys("/messages", "/messages/bulk", "/mcp");
         assertThat(((Map<?, ?>) ((Map<?, ?>) paths.get("/messages")).get("post")).get("responses"))
                 .asInstanceOf(InstanceOfAssertFactories.MAP)
                 .containsKeys("200", "400", "401", "405", "413", "415", "422", "503");

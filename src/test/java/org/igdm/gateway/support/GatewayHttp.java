@@ -14,10 +14,16 @@ import org.igdm.gateway.Json;
 public final class GatewayHttp {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final int port;
     private final String base;
 
     public GatewayHttp(int port) {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** A request to the gateway, ready for more headers; JSON unless the caller sets another Content-Type. */

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.igdm.gateway.graph.GraphForm;
@@ -69,6 +70,16 @@ public final class GraphStub implements AutoCloseable {
     /** The form body of a request, decoded into its fields in the order they came. */
     public static Map<String, String> form(LoggedRequest request) {
         return GraphForm.decode(request.getBodyAsString());
+    }
+
+    /** The form Meta receives for a text within the window, from the default account: every field, in order. */
+    public static Map<String, String> textForm(String recipientId, String text) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("recipient", "{\"id\":\"" + recipientId + "\"}");
+        form.put("message", "{\"text\":\"" + text + "\"}");
+        form.put("messaging_type", "RESPONSE");
+        form.put("access_token", RunningGateway.TOKEN);
+        return form;
     }
 
     @Override

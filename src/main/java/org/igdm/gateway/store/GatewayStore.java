@@ -1,0 +1,83 @@
+package org.igdm.gateway.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.apache.camel.support.service.ServiceSupport;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's database: what must outlive the process (sent idempotency keys, messaging windows, batch
+ * progress) and, in a cluster, be known to every instance. One instance alone keeps it in an embedded H2
+ * database under {@code gateway.data}; several share a PostgreSQL database named by {@code gateway.store.url}.
+ * Both run the same schema, migrated by Flyway from {@code classpath:db/migration} at startup, and the same
+ * SQL: H2 runs in its PostgreSQL mode, so each repository is written once, in PostgreSQL's dialect (as far as
+ * H2 follows it: {@code INSERT ... ON CONFLICT DO NOTHING} works on both, a conflict target or DO UPDATE does
+ * not; the tests of the store and of each repository's tests run on both).
+ */
+public final class GatewayStore extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayStore.class);
+    /** The registry name of the {@link DataSource}, for Camel components (camel-sql) and repositories. */
+    public static final String DATA_SOURCE = "gatewayStore";
+
+    private final StoreSettings settings;
+    private HikariDataSource dataSource;
+
+    public GatewayStore(StoreSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Open from startup to shutdown; repositories borrow connections from its pool. */
+    public DataSource dataSource() {
+        if (dataSource == null) {
+            throw new IllegalStateException("the store is not started");
+        }
+        return dataSource;
+    }
+
+    /** True when the store is a database shared with other gateway instances (PostgreSQL). */
+    public boolean shared() {
+        return settings.url() != null;
+    }
+
+    @Override
+    protected void doStart() {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("gateway-store");
+        if (shared()) {
+            config.setJdbcUrl(settings.url());
+            config.setUsername(settings.username());
+            config.setPassword(settings.password());
+        } else {
+            config.setJdbcUrl(embeddedUrl(settings.dataDir()));
+        }
+        config.setMaximumPoolSize(settings.poolSize());
+        dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        LOG.info("Store: {} (schema migrated)", shared() ? "shared PostgreSQL database " + redacted(settings.url())
+                : "embedded database under " + settings.dataDir());
+    }
+
+    @Override
+    protected void doStop() {
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+
+    /** H2 in PostgreSQL mode, so that the repositories' SQL runs unchanged on both. */
+    static String embeddedUrl(String dataDir) {
+        return "jdbc:h2:file:" + Path.of(dataDir, "store").toAbsolutePath()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    }
+
+    /** A JDBC URL may carry a password (?password=...): the log gets the part before the parameters. */
+    public static String redacted(String url) {
+        int parameters = url.indexOf('?');
+        return parameters < 0 ? url : url.substring(0, parameters) + "?…";
+    }
+}

