@@ -13,6 +13,7 @@ import org.igdm.gateway.jms.JmsIntake;
 import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
+import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
@@ -51,6 +52,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         JmsIntake.wire(context, settings);
         GatewayMetrics.bind(context, gate);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
+        context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context);
         McpSource.configure(context);
         DemoProfile.wire(context, settings);

@@ -12,6 +12,8 @@ import java.util.List;
  */
 public final class ApiKeys {
 
+    /** What a caller without a valid key is told, at every door. */
+    public static final String HOW_TO = "send one of the gateway's API keys as 'Authorization: Bearer <key>'";
     private static final String BEARER = "Bearer ";
 
     private final List<byte[]> keys;

@@ -53,8 +53,7 @@ public final class HttpIngress {
         Message message = exchange.getMessage();
         HttpHeaders headers = HttpHeaders.of(message);
         if (!apiKeys.accepts(headers.single("Authorization"))) {
-            throw new HttpProblemException(new Problem("Unauthorized", 401,
-                    "send one of the gateway's API keys as 'Authorization: Bearer <key>'", null));
+            throw new HttpProblemException(new Problem("Unauthorized", 401, ApiKeys.HOW_TO, null));
         }
         String key = headers.single(IDEMPOTENCY_KEY_HEADER);
         exchange.setProperty(IDEMPOTENCY_KEY, key == null || key.isBlank() ? null : key);

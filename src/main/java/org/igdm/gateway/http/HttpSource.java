@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.List;
+import java.util.Locale;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -37,7 +39,15 @@ public final class HttpSource {
             return;
         }
         // the server's router exists once the context has started
-        context.addStartupListener((started, alreadyStarted) -> answerOversizedBodiesAsProblems(started, server));
+        context.addStartupListener((started, alreadyStarted) -> {
+            VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(started,
+                    VertxPlatformHttpRouter.getRouterNameFromPort(server.getPort()));
+            answerOversizedBodiesAsProblems(router, server);
+            readMediaTypesCaseInsensitively(router);
+            if (keys.required()) {
+                keepMetricsForKeyHolders(router, keys);
+            }
+        });
         if (keys.required()) {
             LOG.info("HTTP callers must send one of the {} configured in {} as 'Authorization: Bearer <key>'", keys, API_KEYS);
         } else {
@@ -70,9 +80,7 @@ public final class HttpSource {
      * logs as an unhandled server error: a caller's mistake would fill the log at ERROR level. This failure
      * handler answers it as a problem, like the route's own errors.
      */
-    private static void answerOversizedBodiesAsProblems(CamelContext context, MainHttpServer server) throws JsonProcessingException {
-        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context,
-                VertxPlatformHttpRouter.getRouterNameFromPort(server.getPort()));
+    private static void answerOversizedBodiesAsProblems(VertxPlatformHttpRouter router, MainHttpServer server) throws JsonProcessingException {
         String body = Json.MAPPER.writeValueAsString(
                 new Problem("Payload Too Large", 413, "the body is larger than " + server.getMaxBodySize() + " bytes", null));
         router.route().failureHandler(routing -> {
@@ -80,6 +88,37 @@ public final class HttpSource {
                 routing.response().setStatusCode(413).putHeader("Content-Type", Problem.CONTENT_TYPE).end(body);
             } else {
                 routing.next();
+            }
+        });
+    }
+
+    /**
+     * Media types are case-insensitive (RFC 9110), but the routes' {@code consumes} check compares them as
+     * written: {@code APPLICATION/JSON} would get 415. The type is lower-cased before any route looks at it.
+     */
+    private static void readMediaTypesCaseInsensitively(VertxPlatformHttpRouter router) {
+        router.route().order(-2).handler(routing -> {
+            String type = routing.request().getHeader("Content-Type");
+            if (type != null) {
+                routing.request().headers().set("Content-Type", type.toLowerCase(Locale.ROOT));
+            }
+            routing.next();
+        });
+    }
+
+    /**
+     * With API keys, the server listens beyond loopback: the metrics (which name folders, accounts and routes) are
+     * then for callers with a key too. Health stays open for probes; it says UP or DOWN and why.
+     */
+    private static void keepMetricsForKeyHolders(VertxPlatformHttpRouter router, ApiKeys keys) throws JsonProcessingException {
+        String unauthorized = Json.MAPPER.writeValueAsString(new Problem("Unauthorized", 401, ApiKeys.HOW_TO, null));
+        router.route("/observe/metrics").order(-1).handler(routing -> {
+            List<String> authorization = routing.request().headers().getAll("Authorization");
+            if (authorization.size() == 1 && keys.accepts(authorization.get(0))) {
+                routing.next();
+            } else {
+                routing.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+                        .putHeader("Content-Type", Problem.CONTENT_TYPE).end(unauthorized);
             }
         });
     }

@@ -58,7 +58,7 @@ public final class McpEndpoint {
     public void admit(Exchange exchange) {
         HttpHeaders headers = HttpHeaders.of(exchange.getMessage());
         if (!apiKeys.accepts(headers.single("Authorization"))) {
-            throw JsonRpcException.refused(401, "send one of the gateway's API keys as 'Authorization: Bearer <key>'");
+            throw JsonRpcException.refused(401, ApiKeys.HOW_TO);
         }
         String origin = headers.single("Origin");
         if (!apiKeys.required() && origin != null && !fromLoopback(origin)) {

@@ -72,10 +72,18 @@ class HttpApiKeyTest {
     }
 
     @Test
-    void healthMetricsAndTheDescriptionStayOpenForProbesAndScrapers() {
+    void healthAndTheDescriptionStayOpenForProbes() {
         assertThat(app.http().get("/observe/health").statusCode()).isEqualTo(200);
-        assertThat(app.http().get("/observe/metrics").statusCode()).isEqualTo(200);
         assertThat(app.http().get("/openapi.yaml").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsNameFoldersAndAccountsSoBeyondLoopbackTheyAreForKeyHoldersOnly() {
+        assertUnauthorized(app.http().get("/observe/metrics"));
+        assertUnauthorized(app.http().get("/observe/metrics?Authorization=Bearer%20" + KEY_ONE));
+        HttpResponse<String> scraped = app.http().send(app.http().request("/observe/metrics").header("Authorization", "Bearer " + KEY_TWO).GET());
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body()).contains("gateway_messages_sent_total");
     }
 
     @Test

@@ -47,6 +47,16 @@ class HttpDoorHardeningTest {
     }
 
     @Test
+    void mediaTypesAreCaseInsensitive() {
+        HttpResponse<String> response = app.http().send(app.http().request("/messages").header("Authorization", BEARER)
+                .header("Content-Type", "APPLICATION/JSON; Charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"recipient_id\":\"42\",\"message\":\"hi\"}")));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(app.meta().sends()).hasSize(1);
+    }
+
+    @Test
     void aBodyThatIsNotUtf8IsAnswered400NamingTheBodyAndNothingIsSent() {
         byte[] latin1 = "{\"recipient_id\":\"42\",\"message\":\"Grüße\"}".getBytes(Charset.forName("ISO-8859-1"));
         HttpResponse<String> response = app.http().send(app.http().request("/messages").header("Authorization", BEARER)

@@ -46,7 +46,7 @@ public final class GatewayProcess implements AutoCloseable {
                 .start();
         GatewayProcess gateway = new GatewayProcess(process);
         int port = Integer.parseInt(settings.get("gateway.jms.port"));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+        Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the gateway process exited with " + process.exitValue() + "; see " + logName);
             }
