@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.delivery.DeliveryCapacity;
+import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyStore;
 import org.igdm.gateway.jms.JmsIntake;
@@ -15,8 +17,12 @@ import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
+import org.igdm.gateway.pacing.KindLimits;
 import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
+import org.igdm.gateway.webhook.WebhookSettings;
+import org.igdm.gateway.webhook.WebhookSource;
+import org.igdm.gateway.window.MessagingWindows;
 
 /**
  * The gateway's beans, bound before any route is built. Settings are checked here, so a misconfigured
@@ -28,6 +34,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         GatewaySettings settings = GatewaySettings.from(context.getPropertiesComponent());
         context.getRegistry().bind("gatewaySettings", settings);
+        DeliveryCapacity.size(context.getPropertiesComponent(), settings.pacing().maxSendsPerSecond());
         // the database first (started here, migrated, stopped last): everything durable below may keep its state there
         GatewayStore store = new GatewayStore(settings.store());
         store.start();
@@ -39,22 +46,32 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("idempotencyStore", idempotency);
         AccountGate gate = new AccountGate(settings.pacing());
         context.getRegistry().bind("accountGate", gate);
+        KindLimits kindLimits = new KindLimits(settings.kindLimits());
+        context.getRegistry().bind("kindLimits", kindLimits);
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     gate.stop();
+                    kindLimits.stop();
                 }
             }
         });
         BrokerWiring.wire(context, settings);
         JmsIntake.wire(context, settings);
         GatewayMetrics.bind(context, gate);
+        // the users' messages from Meta's webhooks feed the window store, which the delivery route consults
+        WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
+        MessagingWindows windows = new MessagingWindows(store.dataSource());
+        context.getRegistry().bind(MessagingWindowCheck.BEAN,
+                new MessagingWindowCheck(windows, webhooks.enabled(), webhooks.enforceWindow(), settings.userId()));
+        WebhookSource.configure(context, webhooks, store.dataSource(), windows,
+                accountId -> accountId.equals(settings.userId()) ? "default" : null);
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context);
         McpSource.configure(context);
-        DemoProfile.wire(context, settings);
+        DemoProfile.wire(context, settings, webhooks);
     }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.broker.BrokerSettings;
 import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.pacing.KindLimitSettings;
 import org.igdm.gateway.pacing.PacingSettings;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.store.StoreSettings;
@@ -30,6 +31,7 @@ public record GatewaySettings(
         String dataDir,
         BrokerSettings broker,
         PacingSettings pacing,
+        KindLimitSettings kindLimits,
         StoreSettings store) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
@@ -62,6 +64,8 @@ public record GatewaySettings(
                 reader.positiveInt("gateway.breaker.failure-threshold"),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.open-ms")),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")));
+        KindLimitSettings kindLimits = new KindLimitSettings(reader.positiveInt("ig.max-audio-video-per-second"),
+                reader.positiveInt("ig.max-private-replies-per-hour"));
         StoreSettings store = new StoreSettings(reader.optional("gateway.store.url"), reader.optional("gateway.store.username"),
                 reader.optional("gateway.store.password"), dataDir, reader.positiveInt("gateway.store.pool-size"));
         if (store.url() != null && !store.url().startsWith("jdbc:postgresql:")) {
@@ -73,7 +77,8 @@ public record GatewaySettings(
         }
         reader.failIfAnyProblem();
         return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker, pacing, store);
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker, pacing,
+                kindLimits, store);
     }
 
     /** The Send API endpoint for camel-http; the token is not in it (it travels in the form body). */

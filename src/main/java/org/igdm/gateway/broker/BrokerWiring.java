@@ -8,6 +8,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.igdm.gateway.GatewaySettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.jms.connection.CachingConnectionFactory;
 
 /**
@@ -19,6 +20,8 @@ public final class BrokerWiring {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerWiring.class);
     /** Registry name of the connection factory for JMS consumers. */
     public static final String CONSUMER_CONNECTIONS = "jmsConsumerConnections";
+    /** Registry name of the task executor of the delivery consumers (routes/jms-source.yaml). */
+    public static final String DELIVERY_THREADS = "deliveryThreads";
 
     private BrokerWiring() {
     }
@@ -44,6 +47,13 @@ public final class BrokerWiring {
         // consumers (routes/jms-source.yaml) use the plain factory: their listener container keeps its own
         // connection and sessions (CACHE_CONSUMER), and can be stopped and started with its route
         context.getRegistry().bind(CONSUMER_CONNECTIONS, artemis);
+        // no prefetch: a consumer holds only the message it works on, so a consumer waiting for one account's turn
+        // (a pause, a slow Meta) keeps no other account's or recipient's messages from the idle consumers
+        artemis.setConsumerWindowSize(0);
+        // each consumer waits for Meta on a virtual thread of its own: hundreds cost a few kilobytes each
+        SimpleAsyncTaskExecutor deliveryThreads = new SimpleAsyncTaskExecutor("deliver-");
+        deliveryThreads.setVirtualThreads(true);
+        context.getRegistry().bind(DELIVERY_THREADS, deliveryThreads);
         // producers share one connection with cached sessions and producers: a send must not open a connection
         CachingConnectionFactory connections = new CachingConnectionFactory(artemis);
         connections.setSessionCacheSize(32);

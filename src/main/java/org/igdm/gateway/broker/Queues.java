@@ -1,7 +1,5 @@
 package org.igdm.gateway.broker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /** The queues the gateway owns on its broker, and the marks its own messages carry. */
 public final class Queues {
 
@@ -21,7 +19,7 @@ public final class Queues {
     public static final String EXPIRED = "ig.expired";
     /** Mark on {@link #DELIVER}: where a queued request came from ({@code file:<name>#<row>}, {@code http}). */
     public static final String SOURCE_PROPERTY = "IgSource";
-    /** Artemis delivers one group's messages in order to one consumer at a time: see {@link #group}. */
+    /** Artemis delivers one group's messages in order to one consumer at a time: the request's conversation. */
     public static final String GROUP_PROPERTY = "JMSXGroupID";
     /**
      * Mark on {@link #DELIVER}, true on a request that its source hands over again after an interruption (a file
@@ -30,15 +28,5 @@ public final class Queues {
     public static final String REPLAY_PROPERTY = "IgReplay";
 
     private Queues() {
-    }
-
-    /**
-     * The delivery group of a canonical request (JSON): its {@code account} as given (empty when absent) and its
-     * recipient ({@code recipient_id}, else {@code comment_id}). Messages to one recipient of one account are
-     * delivered one at a time, in queue order.
-     */
-    public static String group(JsonNode request) {
-        String recipient = request.path("recipient_id").asText("");
-        return request.path("account").asText("") + "/" + (recipient.isEmpty() ? request.path("comment_id").asText("") : recipient);
     }
 }

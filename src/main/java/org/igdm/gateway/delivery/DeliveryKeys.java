@@ -21,6 +21,8 @@ public final class DeliveryKeys {
     public static final String REPLAY = "igReplay";
     /** Property: how many times the Graph API was called for this request. */
     public static final String ATTEMPTS = "igAttempts";
+    /** Property: the {@link java.time.Duration} left of the recipient's messaging window, when the gateway knows it. */
+    public static final String WINDOW_REMAINING = "igWindowRemaining";
     /** Property: the {@link org.igdm.gateway.graph.GraphSendResult} of the successful call. */
     public static final String RESULT = "igResult";
     /**

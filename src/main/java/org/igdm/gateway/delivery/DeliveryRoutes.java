@@ -41,9 +41,10 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.INVALID))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 
-        onException(RejectedByGraphException.class)
+        onException(RejectedByGraphException.class, OutsideWindowException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
+                .bean(MessagingWindowCheck.BEAN, "afterRefusal")
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.REJECTED))
                 .to(ExchangePattern.InOnly, settings.failedSink());
 
@@ -74,6 +75,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(this::lookUpKey)
                 .choice()
                     .when(exchangeProperty(FIRST_DELIVERY).isNull())
+                        .bean(MessagingWindowCheck.BEAN, "beforeSend")
                         .to(GraphCallRoute.URI)
                         .process(OutcomeRecorder::sent)
                         .process(this::rememberSent)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.igdm.gateway.request.MessageKind;
 import org.igdm.gateway.request.Violation;
 
 /**
@@ -23,15 +24,19 @@ public sealed interface OutcomeRecord {
     String idempotencyKey();
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"status", "source", "recipient_id", "idempotency_key", "message_id", "attempts", "sent_at", "rate_limit"})
+    @JsonPropertyOrder({"status", "source", "recipient_id", "comment_id", "idempotency_key", "kind", "message_id", "attempts",
+            "sent_at", "rate_limit", "window_remaining_s"})
     record Sent(
             @JsonProperty("source") String source,
             @JsonProperty("recipient_id") String recipientId,
+            @JsonProperty("comment_id") String commentId,
             @JsonProperty("idempotency_key") String idempotencyKey,
+            @JsonProperty("kind") MessageKind kind,
             @JsonProperty("message_id") String messageId,
             @JsonProperty("attempts") int attempts,
             @JsonProperty("sent_at") String sentAt,
-            @JsonProperty("rate_limit") JsonNode rateLimit) implements OutcomeRecord {
+            @JsonProperty("rate_limit") JsonNode rateLimit,
+            @JsonProperty("window_remaining_s") Long windowRemainingSeconds) implements OutcomeRecord {
 
         @Override
         public String status() {
@@ -40,16 +45,22 @@ public sealed interface OutcomeRecord {
     }
 
     /**
-     * A request that was not sent. It keeps the request's {@code message} and {@code tag} so that it can be
-     * replayed, and {@code input} (the start of what arrived) when the input could not be read as a request.
+     * A request that was not sent. It keeps what would have been sent ({@code message}, or {@code sender_action}
+     * and {@code payload}, and {@code tag}) as it was given, so that it can be replayed, and {@code input} (the
+     * start of what arrived) when the input could not be read as a request.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"status", "source", "recipient_id", "idempotency_key", "message", "tag", "attempts", "failed_at", "error", "input"})
+    @JsonPropertyOrder({"status", "source", "recipient_id", "comment_id", "idempotency_key", "kind", "message", "sender_action",
+            "payload", "tag", "attempts", "failed_at", "error", "input"})
     record Failed(
             @JsonProperty("source") String source,
             @JsonProperty("recipient_id") String recipientId,
+            @JsonProperty("comment_id") String commentId,
             @JsonProperty("idempotency_key") String idempotencyKey,
-            @JsonProperty("message") String message,
+            @JsonProperty("kind") MessageKind kind,
+            @JsonProperty("message") JsonNode message,
+            @JsonProperty("sender_action") String senderAction,
+            @JsonProperty("payload") JsonNode payload,
             @JsonProperty("tag") String tag,
             @JsonProperty("attempts") int attempts,
             @JsonProperty("failed_at") String failedAt,

@@ -2,6 +2,7 @@ package org.igdm.gateway.delivery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.Json;
@@ -11,6 +12,7 @@ import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
+import org.igdm.gateway.request.MessageKind;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +33,12 @@ public final class OutcomeRecorder {
     public static void sent(Exchange exchange) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
-        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), request.recipientId(), request.idempotencyKey(),
-                result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported());
-        LOG.debug("sent {} to {} as {}", sent.source(), sent.recipientId(), sent.messageId());
+        // a private reply goes to a comment's author: Meta's answer says who that is
+        String recipient = request.recipientId() != null ? request.recipientId() : result.recipientId();
+        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), recipient, request.commentId(), request.idempotencyKey(),
+                MessageKind.of(request), result.messageId(), attempts(exchange), Instant.now().toString(), result.usage().reported(),
+                windowRemaining(exchange));
+        LOG.debug("sent {} {} to {} as {}", sent.kind().label(), sent.source(), request.conversation(), sent.messageId());
         GatewayMetrics.of(exchange).sent();
         write(exchange, sent);
     }
@@ -75,13 +80,14 @@ public final class OutcomeRecorder {
     private static void failed(Exchange exchange, OutcomeRecord.Error error) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         String input = request == null ? excerpt(exchange.getMessage().getBody(String.class)) : null;
-        OutcomeRecord.Failed failed = new OutcomeRecord.Failed(source(exchange),
-                request == null ? null : request.recipientId(),
-                request == null ? null : request.idempotencyKey(),
-                request == null ? null : request.message(),
-                request == null ? null : request.tag(),
-                attempts(exchange), Instant.now().toString(), error, input);
-        LOG.info("failed [{}] {} to {}: {}", error.category().label(), failed.source(), failed.recipientId(), error.message());
+        OutcomeRecord.Failed failed = request == null
+                ? new OutcomeRecord.Failed(source(exchange), null, null, null, null, null, null, null, null,
+                        attempts(exchange), Instant.now().toString(), error, input)
+                : new OutcomeRecord.Failed(source(exchange), request.recipientId(), request.commentId(), request.idempotencyKey(),
+                        MessageKind.of(request), request.message(), request.senderAction(), request.payload(), request.tag(),
+                        attempts(exchange), Instant.now().toString(), error, null);
+        LOG.info("failed [{}] {} to {}: {}", error.category().label(), failed.source(),
+                request == null ? null : request.conversation(), error.message());
         GatewayMetrics.of(exchange).failed(error.category().label());
         write(exchange, failed);
     }
@@ -105,6 +111,12 @@ public final class OutcomeRecorder {
 
     public static String source(Exchange exchange) {
         return exchange.getProperty(DeliveryKeys.SOURCE, "direct", String.class);
+    }
+
+    /** Seconds left of the recipient's messaging window when the send went out, if the gateway knows. */
+    private static Long windowRemaining(Exchange exchange) {
+        Duration remaining = exchange.getProperty(DeliveryKeys.WINDOW_REMAINING, Duration.class);
+        return remaining == null ? null : remaining.toSeconds();
     }
 
     private static int attempts(Exchange exchange) {

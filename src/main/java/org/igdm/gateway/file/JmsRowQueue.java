@@ -1,6 +1,5 @@
 package org.igdm.gateway.file;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -15,8 +14,8 @@ import org.igdm.gateway.request.SendRequest;
 /**
  * Puts rows on the internal queue {@code ig.deliver} in one transacted JMS session: a chunk of rows is one broker
  * transaction, which is what makes a million rows fast (one disk sync per chunk, not per row). The messages look
- * exactly like the requests the JMS intake forwards: the canonical JSON, grouped by account and recipient so
- * that messages to one person are delivered in file order, and marked with {@code IgSource} saying where each
+ * exactly like the requests the JMS intake forwards: the canonical JSON, grouped by conversation so that
+ * messages to one person are delivered in file order, and marked with {@code IgSource} saying where each
  * came from.
  */
 final class JmsRowQueue implements RowQueue {
@@ -42,10 +41,9 @@ final class JmsRowQueue implements RowQueue {
 
     @Override
     public void add(String source, SendRequest request) throws Exception {
-        JsonNode canonical = Json.MAPPER.valueToTree(request);
-        TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(canonical));
+        TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
-        message.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(canonical));
+        message.setStringProperty(Queues.GROUP_PROPERTY, request.conversation());
         if (replay) {
             message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);
         }

@@ -22,7 +22,9 @@ public abstract class GraphApiException extends RuntimeException {
         if (error == null) {
             return "Graph API answered HTTP " + httpStatus + " without an error envelope";
         }
-        return "Graph API " + error.codeText() + " (HTTP " + httpStatus + "): " + error.message();
+        String explanation = GraphErrorClassifier.explanation(error);
+        return "Graph API " + error.codeText() + " (HTTP " + httpStatus + "): " + error.message()
+                + (explanation == null ? "" : " (" + explanation + ")");
     }
 
     public int httpStatus() {

@@ -14,6 +14,13 @@ public final class GraphErrorClassifier {
     private static final Set<Integer> RATE_LIMIT_CODES = Set.of(4, 17, 32, 341, 368, 613, 80002, 80006);
     /** Unknown error, service temporarily unavailable. */
     private static final Set<Integer> TRANSIENT_CODES = Set.of(1, 2);
+    /** With code 10: outside the allowed messaging window. */
+    private static final Set<Integer> OUTSIDE_WINDOW_SUBCODES = Set.of(2534022, 2018278);
+    /**
+     * A private reply to a comment that already has one (Meta allows one per comment): the Messenger Platform's
+     * private replies answer {@code (#10900) Activity already replied to}.
+     */
+    public static final int ALREADY_REPLIED = 10900;
 
     private GraphErrorClassifier() {
     }
@@ -43,13 +50,30 @@ public final class GraphErrorClassifier {
         return ErrorClass.PERMANENT;
     }
 
-    /** Window closed or permission missing (10), bad parameter (100), token (190), permissions (200-299), user unavailable (551). */
+    /**
+     * Window closed or permission missing (10), bad parameter (100), token (190), permissions (200-299), user
+     * unavailable (551), comment already answered by a private reply (10900).
+     */
     private static boolean isPermanentCode(int code) {
-        return code == 10 || code == 100 || code == 190 || (code >= 200 && code <= 299) || code == 551;
+        return code == 10 || code == 100 || code == 190 || (code >= 200 && code <= 299) || code == 551 || code == ALREADY_REPLIED;
+    }
+
+    /** What an operator should know beyond Meta's own words, or null. */
+    public static String explanation(GraphError error) {
+        if (error != null && error.code() != null && error.code() == ALREADY_REPLIED) {
+            return "this comment already has its private reply: Meta allows one per comment";
+        }
+        return null;
     }
 
     /** Code 190: the token is invalid or expired, so every later send fails too. */
     public static boolean tokenInvalid(GraphError error) {
         return error != null && error.code() != null && error.code() == 190;
+    }
+
+    /** Code 10 with subcode 2534022 or 2018278: the send is outside the user's messaging window. */
+    public static boolean outsideWindow(GraphError error) {
+        return error != null && error.code() != null && error.code() == 10 && error.subcode() != null
+                && OUTSIDE_WINDOW_SUBCODES.contains(error.subcode());
     }
 }

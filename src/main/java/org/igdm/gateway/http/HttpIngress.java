@@ -103,9 +103,8 @@ public final class HttpIngress {
         Message message = exchange.getMessage();
         message.setHeader(Queues.SOURCE_PROPERTY, SOURCE);
         // Artemis delivers one group's messages in order to one consumer: a recipient's messages stay in order
-        JsonNode canonical = Json.MAPPER.valueToTree(request);
-        message.setHeader(Queues.GROUP_PROPERTY, Queues.group(canonical));
-        message.setBody(Json.MAPPER.writeValueAsString(canonical));
+        message.setHeader(Queues.GROUP_PROPERTY, request.conversation());
+        message.setBody(Json.MAPPER.writeValueAsString(request));
     }
 
     /** The 202 answer once every valid element of a bulk request is on the queue. */

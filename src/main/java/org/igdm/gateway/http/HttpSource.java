@@ -38,6 +38,7 @@ public final class HttpSource {
         if (server == null) {
             return;
         }
+        VirtualThreadVertx.bind(context);
         // the server's router exists once the context has started
         context.addStartupListener((started, alreadyStarted) -> {
             VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(started,

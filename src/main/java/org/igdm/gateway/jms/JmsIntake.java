@@ -1,6 +1,5 @@
 package org.igdm.gateway.jms;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -26,6 +25,7 @@ import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.delivery.OutcomeRecorder;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.RequestJson;
+import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * consumer in the cluster ({@code ig.send} is an exclusive queue), reads each one whatever protocol brought it,
  * validates it, and forwards it to the internal queue {@code ig.deliver}, where the delivery consumers take it:
  * <ul>
- *   <li>grouped by account and recipient ({@link Queues#group}), so that one recipient's messages keep the order
- *       in which the producer sent them, though the producer set no property;</li>
+ *   <li>grouped by conversation ({@link SendRequest#conversation()}), so that one recipient's messages keep the
+ *       order in which the producer sent them, though the producer set no property;</li>
  *   <li>with none of the client's properties: marks such as {@code IgSource} and {@code IgReplay} are the
  *       gateway's own, and a client cannot steer delivery with them;</li>
  *   <li>with its {@code JMSReplyTo} and, as {@code JMSCorrelationID}, the request's correlation id, else its
@@ -142,9 +142,9 @@ public final class JmsIntake extends ServiceSupport {
         String text = null;
         try {
             text = ClientMessage.text(message);
-            JsonNode request = Json.MAPPER.valueToTree(RequestJson.parse(text));
+            SendRequest request = RequestJson.parse(text);
             TextMessage delivery = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
-            delivery.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(request));
+            delivery.setStringProperty(Queues.GROUP_PROPERTY, request.conversation());
             delivery.setJMSCorrelationID(correlationId);
             delivery.setJMSReplyTo(replyTo);
             deliveries.send(delivery);

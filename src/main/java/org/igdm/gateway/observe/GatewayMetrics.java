@@ -14,8 +14,9 @@ import org.igdm.gateway.pacing.AccountGate;
 
 /**
  * The gateway's own figures, next to Camel's route metrics at /observe/metrics: messages sent, messages failed
- * per category, retries of transient failures, and the account's pacing (the usage Meta reported, the pace
- * it leads to, pauses for rate limits and outages).
+ * per category, retries of transient failures, the account's pacing (the usage Meta reported, the pace
+ * it leads to, pauses for rate limits and outages), and the webhooks (events kept by kind, refused signatures,
+ * sends refused for the messaging window).
  */
 public final class GatewayMetrics {
 
@@ -27,12 +28,19 @@ public final class GatewayMetrics {
     private final Counter sent;
     private final Counter retries;
     private final Map<String, Counter> failed = new ConcurrentHashMap<>();
+    private final Counter signaturesRefused;
+    private final Counter refusedByWindow;
+    private final Map<String, Counter> webhookEvents = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry, AccountGate gate) {
         this.registry = registry;
         this.sent = Counter.builder("gateway.messages.sent").description("Messages Meta accepted").register(registry);
         this.retries = Counter.builder("gateway.retries")
                 .description("Graph API calls repeated after a transient failure").register(registry);
+        this.signaturesRefused = Counter.builder("gateway.webhook.signature.refused")
+                .description("Webhook POSTs refused (403) for a missing or wrong X-Hub-Signature-256").register(registry);
+        this.refusedByWindow = Counter.builder("gateway.window.refused")
+                .description("Sends refused without a call to Meta: outside the user's messaging window").register(registry);
         Gauge.builder("gateway.rate.limit.usage", gate, AccountGate::usagePercent)
                 .description("The highest usage in percent that Meta last reported for the account (100 means throttled)")
                 .baseUnit("percent").register(registry);
@@ -81,5 +89,21 @@ public final class GatewayMetrics {
 
     public void retried() {
         retries.increment();
+    }
+
+    /** A webhook event kept in the received sink (a redelivered one is not counted again), by kind. */
+    public void webhookEvent(String kind) {
+        webhookEvents.computeIfAbsent(kind, k -> Counter.builder("gateway.webhook.events")
+                .description("Webhook events kept in the received sink, by kind")
+                .tag("kind", k)
+                .register(registry)).increment();
+    }
+
+    public void webhookSignatureRefused() {
+        signaturesRefused.increment();
+    }
+
+    public void refusedByWindow() {
+        refusedByWindow.increment();
     }
 }

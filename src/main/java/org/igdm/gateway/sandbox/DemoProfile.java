@@ -1,11 +1,13 @@
 package org.igdm.gateway.sandbox;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.GatewaySettings;
+import org.igdm.gateway.webhook.WebhookSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +27,16 @@ public final class DemoProfile {
     private DemoProfile() {
     }
 
-    public static void wire(CamelContext context, GatewaySettings settings) throws Exception {
+    public static void wire(CamelContext context, GatewaySettings settings, WebhookSettings webhooks) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         if (!switchedOn(properties)) {
             return;
         }
-        GraphSandbox sandbox = new GraphSandbox(port(properties));
+        // with the demo's webhook settings, the sandbox also plays users who write, through signed webhooks
+        SandboxUsers users = webhooks.enabled()
+                ? new SandboxUsers(Integer.parseInt(properties.resolveProperty("gateway.http.port").orElseThrow().strip()), webhooks.appSecret())
+                : null;
+        GraphSandbox sandbox = new GraphSandbox(port(properties), users);
         // the demo never reaches Meta: a real graph URL (an IG_GRAPH_URL left in the shell, say) stops it
         if (!sandbox.url().equals(settings.graphUrl())) {
             throw new IllegalStateException("The demo profile sends only to its Graph API sandbox: ig.graph-url must be "
@@ -41,7 +47,7 @@ public final class DemoProfile {
         // the inbox is the file drop source's setting; "inbox" is its default
         Path inbox = Path.of(properties.resolveProperty("gateway.inbox").map(String::strip).orElse("inbox"));
         List<String> dropped = SampleBatches.dropInto(inbox);
-        String banner = banner(sandbox, inbox, dropped);
+        String banner = banner(sandbox, inbox, dropped, users != null);
         LOG.warn(banner);
         // again once everything runs, so that it is the last thing on the screen
         context.addStartupListener(new StartupListener() {
@@ -78,15 +84,21 @@ public final class DemoProfile {
         throw new IllegalStateException("The gateway cannot start:\n  - " + PORT + " must be a TCP port, got '" + value + "'");
     }
 
-    private static String banner(GraphSandbox sandbox, Path inbox, List<String> dropped) {
+    private static String banner(GraphSandbox sandbox, Path inbox, List<String> dropped, boolean usersWrite) {
         String rule = "=".repeat(100);
-        return String.join("\n", "", rule,
+        List<String> lines = new ArrayList<>(List.of("", rule,
                 "  DEMO PROFILE: NO REAL INSTAGRAM MESSAGE IS SENT. Nothing leaves this machine.",
                 "  Meta's Graph API is played by a local sandbox at " + sandbox.url() + " (account " + GraphSandbox.USER_ID + ").",
                 "  Sample batches " + (dropped.isEmpty() ? "were already dropped earlier" : "dropped into " + inbox.toAbsolutePath() + ": " + dropped) + ".",
                 "  Refused on purpose, by the recipient id's last digits: ...2534022 window closed, ...551 user unavailable,",
-                "  ...613 and ...80002 rate-limited once, ...500 Meta down (retried until exhausted). See README.md.",
-                "  To go live: run without the demo profile, with IG_USER_ID and IG_ACCESS_TOKEN set.",
-                rule);
+                "  ...613 and ...80002 rate-limited once, ...500 Meta down (retried until exhausted); a second private reply",
+                "  to one comment gets code 10900. See README.md and docs/message-kinds.md."));
+        if (usersWrite) {
+            lines.add("  A user writes to the account (a signed webhook into outbox/received/, and the window opens):");
+            lines.add("    curl -X POST " + sandbox.url() + SandboxUsers.PATH + "17841400000000301/messages -d 'Where is my parcel?'");
+        }
+        lines.add("  To go live: run without the demo profile, with IG_USER_ID and IG_ACCESS_TOKEN set.");
+        lines.add(rule);
+        return String.join("\n", lines);
     }
 }

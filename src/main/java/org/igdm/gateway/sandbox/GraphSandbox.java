@@ -35,11 +35,18 @@ public final class GraphSandbox extends ServiceSupport {
 
     private final int port;
     private final SandboxGraphApi meta = new SandboxGraphApi(USER_ID, new AccessToken(TOKEN));
+    /** The users who write to the account through webhooks; null when the gateway takes none. */
+    private final SandboxUsers users;
     private HttpServer server;
     private ExecutorService threads;
 
     public GraphSandbox(int port) {
+        this(port, null);
+    }
+
+    GraphSandbox(int port, SandboxUsers users) {
         this.port = port;
+        this.users = users;
     }
 
     public String url() {
@@ -60,7 +67,12 @@ public final class GraphSandbox extends ServiceSupport {
             return thread;
         });
         server.setExecutor(threads);
-        server.createContext("/", this::handle);
+        server.createContext("/", exchange -> handle(exchange,
+                body -> meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body)));
+        if (users != null) {
+            server.createContext(SandboxUsers.PATH, exchange -> handle(exchange,
+                    text -> users.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(), text)));
+        }
         server.start();
         LOG.info("Graph API sandbox listening on {}", url());
     }
@@ -74,12 +86,11 @@ public final class GraphSandbox extends ServiceSupport {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    /** One call: the body read (413 past {@link #MAX_BODY_BYTES}) and answered by {@code answering}. */
+    private static void handle(HttpExchange exchange, Answering answering) throws IOException {
         try (exchange) {
             String body = readBody(exchange.getRequestBody());
-            SandboxAnswer answer = body == null
-                    ? new SandboxAnswer(413, Map.of(), "")
-                    : meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body);
+            SandboxAnswer answer = body == null ? new SandboxAnswer(413, Map.of(), "") : answering.answer(body);
             answer.headers().forEach(exchange.getResponseHeaders()::set);
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -89,6 +100,11 @@ public final class GraphSandbox extends ServiceSupport {
                 }
             }
         }
+    }
+
+    @FunctionalInterface
+    private interface Answering {
+        SandboxAnswer answer(String body) throws IOException;
     }
 
     /** The body, or null past {@link #MAX_BODY_BYTES}. */

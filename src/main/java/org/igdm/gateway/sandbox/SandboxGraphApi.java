@@ -12,21 +12,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.graph.GraphForm;
+import org.igdm.gateway.graph.SendApiBody;
 import org.igdm.gateway.request.RequestValidator;
 import org.igdm.gateway.request.SendRequest;
 import org.igdm.gateway.request.Violation;
 
 /**
  * Meta's side of one Send API call, as the demo sandbox plays it. It checks what Meta checks, in Meta's order
- * (path, token, account, parameters) and answers the first problem with Meta's error envelope; a well-formed call
- * is refused if its recipient is a {@link MagicRecipient}, else accepted with a new message id. Every answer
- * carries the usage headers. Stricter than Meta in one way: a token anywhere but the form body is not seen.
+ * (path, token, account, parameters) and answers the first problem with Meta's error envelope (code 100, with
+ * subcode 2534015 for invalid message data); a well-formed call is refused if its recipient is a
+ * {@link MagicRecipient}, or if it is a second private reply to one comment (code 10900), else accepted: a message
+ * with a new message id, a sender action with the recipient's id alone. Every answer carries the usage headers.
+ * Stricter than Meta in one way: a token anywhere but the form body is not seen.
  */
 final class SandboxGraphApi {
 
     private static final Pattern SEND_PATH = Pattern.compile("/v\\d+\\.\\d+/([^/]+)/messages/?");
-    private static final Set<String> MESSAGING_TYPES = Set.of(GraphForm.RESPONSE, "UPDATE", GraphForm.MESSAGE_TAG);
+    private static final Set<String> MESSAGING_TYPES = Set.of(SendApiBody.RESPONSE, "UPDATE", SendApiBody.MESSAGE_TAG);
+    private static final Integer INVALID_MESSAGE_DATA = 2534015;
     private static final String ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -34,6 +39,8 @@ final class SandboxGraphApi {
     private final AccessToken token;
     private final SandboxUsage usage;
     private final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
+    /** Meta allows one private reply per comment. */
+    private final Set<String> repliedComments = ConcurrentHashMap.newKeySet();
 
     SandboxGraphApi(String userId, AccessToken token) {
         this.userId = userId;
@@ -48,14 +55,25 @@ final class SandboxGraphApi {
         } catch (Refusal refusal) {
             return answer(refusal.status, MagicRecipient.Throttle.NONE, refusal.envelope);
         }
+        if (request.isPrivateReply()) {
+            if (!repliedComments.add(request.commentId())) {
+                return answer(400, MagicRecipient.Throttle.NONE, error(GraphErrorClassifier.ALREADY_REPLIED, null, "OAuthException",
+                        "(#10900) Activity already replied to", false));
+            }
+            // Meta answers with the commenter's id, which only Meta knows: the sandbox makes one up
+            return answer(200, MagicRecipient.Throttle.NONE, sent("1784140" + digits(10), true));
+        }
         MagicRecipient magic = MagicRecipient.of(request.recipientId()).orElse(null);
         if (magic != null && (!magic.firstCallOnly || refusedOnce.add(request.recipientId()))) {
             return answer(magic.status, magic.throttle, error(magic.code, magic.subcode, magic.type, magic.message, magic.isTransient));
         }
-        ObjectNode sent = Json.MAPPER.createObjectNode()
-                .put("recipient_id", request.recipientId())
-                .put("message_id", "mid." + random(32));
-        return answer(200, MagicRecipient.Throttle.NONE, sent);
+        return answer(200, MagicRecipient.Throttle.NONE, sent(request.recipientId(), request.senderAction() == null));
+    }
+
+    /** Meta's answer to a send: the recipient, and for a message (not a sender action) its new id. */
+    private static ObjectNode sent(String recipientId, boolean message) {
+        ObjectNode sent = Json.MAPPER.createObjectNode().put("recipient_id", recipientId);
+        return message ? sent.put("message_id", "mid." + random(32)) : sent;
     }
 
     /** The request the call describes, once path, token, account and parameters pass as they pass at Meta. */
@@ -90,43 +108,55 @@ final class SandboxGraphApi {
 
     /** The request in the parameters, or the 100 error Meta answers for the first bad one. */
     private static SendRequest parameters(Map<String, String> form) throws Refusal {
-        JsonNode recipient = jsonParameter(form, GraphForm.RECIPIENT);
-        JsonNode message = jsonParameter(form, GraphForm.MESSAGE);
-        if (recipient == null || !recipient.path("id").isValueNode()) {
-            throw invalid(null, "param recipient must be a JSON object with an id, e.g. {\"id\":\"123\"}");
+        JsonNode recipient = jsonParameter(form, SendApiBody.RECIPIENT, null);
+        if (recipient == null || recipient.path("id").isValueNode() == recipient.path("comment_id").isValueNode()) {
+            throw invalid(null, "param recipient must be a JSON object with an id or a comment_id, e.g. {\"id\":\"123\"}");
         }
-        if (message == null || !message.path("text").isTextual()) {
-            throw invalid(2534015, "param message must be a JSON object with a text (the sandbox plays text messages only)");
+        JsonNode message = jsonParameter(form, SendApiBody.MESSAGE, INVALID_MESSAGE_DATA);
+        JsonNode payload = jsonParameter(form, SendApiBody.PAYLOAD, null);
+        String action = form.get(SendApiBody.SENDER_ACTION);
+        String type = form.get(SendApiBody.MESSAGING_TYPE);
+        String tag = form.get(SendApiBody.TAG);
+        if (message == null && action == null) {
+            throw invalid(null, "param message or sender_action must be non-empty");
         }
-        String type = form.get(GraphForm.MESSAGING_TYPE);
-        String tag = form.get(GraphForm.TAG);
-        if (type == null || !MESSAGING_TYPES.contains(type)) {
+        // Meta asks a message for its messaging type; a sender action needs none
+        if ((message != null || type != null) && (type == null || !MESSAGING_TYPES.contains(type))) {
             throw invalid(null, "param messaging_type must be one of " + MESSAGING_TYPES);
         }
-        if (GraphForm.MESSAGE_TAG.equals(type) != (tag != null)) {
+        if (SendApiBody.MESSAGE_TAG.equals(type) != (tag != null)) {
             throw invalid(null, "param tag is required with messaging_type MESSAGE_TAG, and allowed only with it");
         }
-        SendRequest request = new SendRequest(recipient.path("id").asText(), message.path("text").asText(), tag, null);
-        // Meta's limits on the id, the text and the tag are the ones the gateway checks at its door
+        SendRequest request = new SendRequest(text(recipient.get("id")), text(recipient.get("comment_id")), message, action, payload,
+                tag, null);
+        // Meta's limits on each kind of message are the ones the gateway checks at its door
         List<Violation> violations = RequestValidator.violations(request);
         if (!violations.isEmpty()) {
             Violation first = violations.get(0);
-            throw invalid("message".equals(first.field()) ? Integer.valueOf(2534015) : null, first.reason());
+            throw invalid(first.field().startsWith("message") ? INVALID_MESSAGE_DATA : null, first.reason());
         }
         return request;
     }
 
-    private static JsonNode jsonParameter(Map<String, String> form, String name) {
+    private static String text(JsonNode value) {
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    /** A parameter that holds a JSON object as text; null when absent; refused with the subcode when it is not one. */
+    private static JsonNode jsonParameter(Map<String, String> form, String name, Integer subcode) throws Refusal {
         String value = form.get(name);
         if (value == null) {
             return null;
         }
         try {
             JsonNode node = Json.MAPPER.readTree(value);
-            return node != null && node.isObject() ? node : null;
+            if (node != null && node.isObject()) {
+                return node;
+            }
         } catch (Exception notJson) {
-            return null;
+            // refused below
         }
+        throw invalid(subcode, "param " + name + " must be a JSON object");
     }
 
     private static Refusal invalid(Integer subcode, String reason) {
@@ -150,6 +180,14 @@ final class SandboxGraphApi {
         }
         error.put("fbtrace_id", random(11));
         return envelope;
+    }
+
+    private static String digits(int length) {
+        StringBuilder digits = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            digits.append(RANDOM.nextInt(10));
+        }
+        return digits.toString();
     }
 
     private static String random(int length) {

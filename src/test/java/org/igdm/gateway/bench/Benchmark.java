@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,9 @@ import org.igdm.gateway.request.SendRequest;
  * {@code --warmup=N}, {@code --concurrency=N} (the gateway's JMS consumers and the clients' threads),
  * {@code --file-rows=N}, {@code --file-deliver-seconds=N} (stop measuring the file's delivery N seconds after the drop, once every
  * row is queued; 0, the default, waits for every row), {@code --stub-delay-ms=N} (Meta's latency, 0 by default), {@code --jfr[=settings.jfc]}
- * (record the gateway of the JMS and HTTP runs with Java Flight Recorder, into the run's folder).
+ * (record the gateway of the JMS and HTTP runs with Java Flight Recorder, into the run's folder),
+ * {@code --paced-accounts=1,20} (the accounts of each run at Meta's pace, {@link MetasPace}; empty for none),
+ * {@code --paced-messages=N} (20,000 by default), {@code --only-paced} (only those runs).
  */
 public final class Benchmark {
 
@@ -41,16 +44,18 @@ public final class Benchmark {
     private double producerRate;
     /** CPU time the raw client spent per message, in microseconds. */
     private double rawCpuMicros;
+    private final List<MetasPace.Result> pacedResults = new ArrayList<>();
 
     private Benchmark(Options options, Path home) {
         this.options = options;
         this.home = home;
     }
 
-    record Options(int messages, int warmup, int concurrency, int fileRows, int fileDeliverSeconds, long stubDelayMillis, String jfr) {
+    record Options(int messages, int warmup, int concurrency, int fileRows, int fileDeliverSeconds, long stubDelayMillis, String jfr,
+            List<Integer> pacedAccounts, int pacedMessages, boolean onlyPaced) {
 
         private static final Set<String> NAMES = Set.of("quick", "messages", "warmup", "concurrency", "file-rows", "file-deliver-seconds",
-                "stub-delay-ms", "jfr");
+                "stub-delay-ms", "jfr", "paced-accounts", "paced-messages", "only-paced");
 
         static Options parse(String... args) {
             Map<String, String> given = new HashMap<>();
@@ -66,7 +71,10 @@ public final class Benchmark {
             return new Options(number(given, "messages", quick ? 2_000 : 20_000), number(given, "warmup", quick ? 500 : 3_000),
                     number(given, "concurrency", 4), number(given, "file-rows", quick ? 20_000 : 1_000_000),
                     number(given, "file-deliver-seconds", 0),
-                    number(given, "stub-delay-ms", 0), jfrSettings(given.get("jfr")));
+                    number(given, "stub-delay-ms", 0), jfrSettings(given.get("jfr")),
+                    given.getOrDefault("paced-accounts", "1,20").isEmpty() ? List.of()
+                            : Arrays.stream(given.getOrDefault("paced-accounts", "1,20").split(",")).map(Integer::valueOf).toList(),
+                    number(given, "paced-messages", quick ? 2_000 : 20_000), given.containsKey("only-paced"));
         }
 
         /** No recording when absent; JFR's "profile" settings for a bare --jfr; else the settings file given. */
@@ -87,13 +95,18 @@ public final class Benchmark {
     }
 
     private void run() throws Exception {
-        try (StubProcess stub = StubProcess.start(home, 4 * options.concurrency, options.stubDelayMillis)) {
-            Thread.sleep(2000);
-            double stubIdleRss = stub.process().rssMib();
-            HttpLoad.Result raw = rawClient(stub);
-            rawRate = raw.perSecond();
-            jmsAndHttp(stub, raw, stubIdleRss);
-            fileDrop(stub);
+        if (!options.onlyPaced) {
+            try (StubProcess stub = StubProcess.start(home, 4 * options.concurrency, options.stubDelayMillis)) {
+                Thread.sleep(2000);
+                double stubIdleRss = stub.process().rssMib();
+                HttpLoad.Result raw = rawClient(stub);
+                rawRate = raw.perSecond();
+                jmsAndHttp(stub, raw, stubIdleRss);
+                fileDrop(stub);
+            }
+        }
+        for (int accounts : options.pacedAccounts) {
+            pacedResults.add(MetasPace.run(home, accounts, options.pacedMessages));
         }
         print();
     }
@@ -166,7 +179,7 @@ public final class Benchmark {
             out.write("recipient_id,message\n");
             for (int i = 0; i < options.fileRows; i++) {
                 SendRequest row = request(7, i);
-                out.write(row.recipientId() + "," + row.message() + "\n");
+                out.write(row.recipientId() + "," + row.message().asText() + "\n");
             }
         }
         try (GatewayProcess gateway = GatewayProcess.start(home.resolve("file-gateway"), stub.baseUrl(), options.concurrency, List.of())) {
@@ -232,13 +245,12 @@ public final class Benchmark {
 
     /** Recipients differ between runs, so no run waits for another's per-recipient order. */
     private static SendRequest request(int scenario, int i) {
-        return new SendRequest(Long.toString(scenario * 1_000_000_000L + i), "Benchmark message " + i + ", hello from the load",
-                null, null);
+        return SendRequest.text(Long.toString(scenario * 1_000_000_000L + i), "Benchmark message " + i + ", hello from the load");
     }
 
     private static String requestJson(int scenario, int i) {
         SendRequest request = request(scenario, i);
-        return "{\"recipient_id\":\"" + request.recipientId() + "\",\"message\":\"" + request.message() + "\"}";
+        return "{\"recipient_id\":\"" + request.recipientId() + "\",\"message\":\"" + request.message().asText() + "\"}";
     }
 
     private void row(String figure, double baseline, double gateway, String goal) {
@@ -266,6 +278,13 @@ public final class Benchmark {
                 "| figure | baseline | gateway | ratio | goal |",
                 "|---|---:|---:|---:|---|"));
         table.addAll(rows);
+        if (!pacedResults.isEmpty()) {
+            table.addAll(List.of("", "At Meta's pace, default settings, the JMS door:", "",
+                    "| scenario | delivered | share of the allowance (goal ≥ 0.9) | most sends of one account in one second (≤ 100) "
+                            + "| CPU per message | peak RSS |",
+                    "|---|---:|---:|---:|---:|---:|"));
+            table.addAll(MetasPace.rows(pacedResults));
+        }
         String text = String.join("\n", table) + "\n";
         System.out.println();
         System.out.print(text);

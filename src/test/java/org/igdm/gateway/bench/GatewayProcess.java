@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.igdm.gateway.support.RunningGateway;
 
@@ -44,25 +46,32 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(Path home, String graphUrl, int consumers, List<String> extraJvmArgs) throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("ig.graph-url", graphUrl);
+        settings.put("ig.user-id", USER_ID);
+        settings.put("ig.access-token", TOKEN);
+        // pacing out of the way: the benchmark measures the gateway, not Meta's allowance
+        settings.put("ig.max-sends-per-second", "1000000");
+        settings.put("gateway.jms.consumers", Integer.toString(consumers));
+        return start(home, settings, extraJvmArgs);
+    }
+
+    /** With {@code settings} (accounts, Meta's URL) on top of the defaults, fresh folders and free ports. */
+    static GatewayProcess start(Path home, Map<String, String> settings, List<String> extraJvmArgs) throws Exception {
         Files.createDirectories(home);
         int jmsPort = RunningGateway.freePort();
         int httpPort = RunningGateway.freePort();
         List<String> args = new ArrayList<>(List.of("-Xmx256m",
-                "-Dig.graph-url=" + graphUrl,
-                "-Dig.user-id=" + USER_ID,
-                "-Dig.access-token=" + TOKEN,
-                // pacing out of the way: the benchmark measures the gateway, not Meta's allowance
-                "-Dig.max-sends-per-second=1000000",
-                "-Dgateway.jms.consumers=" + consumers,
                 "-Dgateway.jms.port=" + jmsPort,
                 "-Dgateway.http.port=" + httpPort,
                 "-Dgateway.data=" + home.resolve("data"),
                 "-Dgateway.outbox=" + home.resolve("outbox"),
                 "-Dgateway.inbox=" + home.resolve("inbox")));
+        settings.forEach((key, value) -> args.add("-D" + key + "=" + value));
         args.addAll(extraJvmArgs);
         args.addAll(List.of("-jar", JAR));
         JavaProcess process = JavaProcess.start(args, home.resolve("gateway.log"));
-        Duration startup = process.awaitReady(() -> accepts(jmsPort) && healthUp(httpPort), Duration.ofSeconds(60));
+        Duration startup = process.awaitReady(() -> accepts(jmsPort) && healthUp(httpPort), Duration.ofSeconds(180));
         return new GatewayProcess(process, home, jmsPort, httpPort, startup);
     }
 

@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,10 +30,16 @@ final class StubProcess implements AutoCloseable {
     }
 
     static StubProcess start(Path home, int threads, long delayMillis) throws Exception {
+        return start(home, "stub.log", threads, delayMillis, 0);
+    }
+
+    /** {@code threads} 0: a virtual thread per request, so that the stub never limits the calls in flight. */
+    static StubProcess start(Path home, String logName, int threads, long delayMillis, long jitterMillis) throws Exception {
         JavaProcess process = JavaProcess.start(List.of(
                 // the JDK server writes headers and body apart: without TCP_NODELAY each answer waits out a delayed ACK
                 "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),
-                GraphApiStub.class.getName(), "0", Integer.toString(threads), Long.toString(delayMillis)), home.resolve("stub.log"));
+                GraphApiStub.class.getName(), "0", Integer.toString(threads), Long.toString(delayMillis), Long.toString(jitterMillis)),
+                home.resolve(logName));
         Duration startup = process.awaitReady(() -> LISTENING.matcher(process.logText()).find(), Duration.ofSeconds(30));
         Matcher port = LISTENING.matcher(process.logText());
         port.find();
@@ -52,10 +60,22 @@ final class StubProcess implements AutoCloseable {
 
     /** How many sends the stub has answered. */
     long count() {
+        return Long.parseLong(get("/count").strip());
+    }
+
+    /** Per account (user id): the most sends that arrived within one second. */
+    Map<String, Integer> peakPerSecond() {
+        Map<String, Integer> peaks = new TreeMap<>();
+        get("/peak").lines().filter(line -> !line.isBlank()).map(line -> line.split(" "))
+                .forEach(fields -> peaks.put(fields[0], Integer.parseInt(fields[1])));
+        return peaks;
+    }
+
+    private String get(String path) {
         try {
-            HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/count")).build(),
+            HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return Long.parseLong(answer.body().strip());
+            return answer.body();
         } catch (IOException e) {
             throw new IllegalStateException("the stub does not answer", e);
         } catch (InterruptedException e) {

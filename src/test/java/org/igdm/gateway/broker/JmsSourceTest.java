@@ -174,8 +174,9 @@ class JmsSourceTest {
 
     @Test
     void stoppedMidRunAndStartedAgainEveryMessageEndsWithExactlyOneRecord() throws Exception {
-        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(100)));
-        int count = 60;
+        // a slow Meta: the stop comes while most are still queued, whatever the consumer count (each call takes 1 s)
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(1000)));
+        int count = 200;
         for (int i = 0; i < count; i++) {
             legacy.send(Queues.SEND, "{\"recipient_id\":\"" + (1000 + i) + "\",\"message\":\"m" + i + "\"}");
         }

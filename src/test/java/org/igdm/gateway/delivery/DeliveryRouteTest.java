@@ -103,7 +103,7 @@ class DeliveryRouteTest {
         "backslash \\ and slash / and json {\"x\":1}"
     })
     void tricky_text_arrives_intact(String text) throws Exception {
-        deliver(new SendRequest("42", text, null, null));
+        deliver(SendRequest.text("42", text));
 
         LoggedRequest call = meta.sends().get(0);
         Map<String, String> fields = form(call);

@@ -52,9 +52,9 @@ class BatchFileTest {
         assertThat(file.rows()).isEqualTo(3);
         assertThat(file.format()).isEqualTo(BatchFormat.CSV);
         assertThat(rows(file)).extracting(FileRow::number, FileRow::request).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(1L, new SendRequest("111", "Hi, there 😀", null, null)),
-                org.assertj.core.groups.Tuple.tuple(2L, new SendRequest("222", "she said \"hi\"\nsecond line", "HUMAN_AGENT", null)),
-                org.assertj.core.groups.Tuple.tuple(3L, new SendRequest("333", "last", null, null)));
+                org.assertj.core.groups.Tuple.tuple(1L, SendRequest.text("111", "Hi, there 😀")),
+                org.assertj.core.groups.Tuple.tuple(2L, SendRequest.text("222", "she said \"hi\"\nsecond line").withTag("HUMAN_AGENT")),
+                org.assertj.core.groups.Tuple.tuple(3L, SendRequest.text("333", "last")));
     }
 
     @Test
@@ -74,10 +74,10 @@ class BatchFileTest {
     void csvWithoutTheRequiredColumnsIsUnreadable() {
         assertThatThrownBy(() -> inspect("noheader.csv", "12345,hello\n67890,bye\n"))
                 .isInstanceOf(UnreadableFileException.class)
-                .hasMessageContaining("the header row has no recipient_id or message column")
+                .hasMessageContaining("the header row has no recipient_id (or comment_id) column and no message (or attachment_type) column")
                 .hasMessageContaining("12345,hello");
         assertThatThrownBy(() -> inspect("half.csv", "recipient_id,text\n1,hi\n"))
-                .hasMessageStartingWith("the header row has no message column");
+                .hasMessageStartingWith("the header row has no message (or attachment_type) column");
         assertThatThrownBy(() -> inspect("twice.csv", "recipient_id,message,Message\n1,hi,ho\n"))
                 .hasMessageContaining("names the column message twice (columns 2 and 3)");
     }
@@ -133,16 +133,44 @@ class BatchFileTest {
     }
 
     @Test
+    void csvAttachmentColumnsMakeMetasMessageObjectAndEachBadCellNamesItsColumn() throws IOException {
+        BatchFile file = inspect("media.csv", "comment_id,recipient_id,attachment_type,attachment_url,message\n"
+                + ",1,image,https://example.com/a.jpg,\n"
+                + "77,,,,thanks\n"
+                + ",2,gif,https://example.com/a.gif,\n"
+                + ",3,MEDIA_SHARE,https://example.com/p,\n"
+                + ",4,,https://example.com/a.jpg,\n"
+                + ",5,like_heart,https://example.com/h,\n"
+                + ",6,audio,,\n");
+
+        List<FileRow> rows = rows(file);
+        assertThat(rows.get(0).request().message().toString())
+                .isEqualTo("{\"attachment\":{\"type\":\"image\",\"payload\":{\"url\":\"https://example.com/a.jpg\"}}}");
+        assertThat(rows.get(1).request().commentId()).isEqualTo("77");
+        assertThat(rows.get(1).request().recipientId()).isNull();
+        assertThat(rows.subList(0, 2)).allMatch(FileRow::isValid);
+        assertThat(rows.subList(2, 7)).extracting(row -> row.invalid().violations().stream().map(v -> v.field() + ": " + v.reason()).toList())
+                .containsExactly(
+                        List.of("attachment_type: attachment_type must be one of image, video, audio, file, like_heart in a CSV row"
+                                + " (other kinds arrive as JSON), got 'gif'"),
+                        List.of("attachment_type: attachment_type must be one of image, video, audio, file, like_heart in a CSV row"
+                                + " (other kinds arrive as JSON), got 'MEDIA_SHARE'"),
+                        List.of("attachment_type: attachment_url needs an attachment_type: one of image, video, audio, file, like_heart"),
+                        List.of("attachment_url: a like_heart sticker takes no payload"),
+                        List.of("attachment_url: attachment_url is required: an https URL"));
+    }
+
+    @Test
     void jsonArrayAndSingleObject() throws IOException {
         BatchFile array = inspect("a.json", "\uFEFF[{\"recipient_id\":\"1\",\"message\":\"un 😀\",\"extra\":true},"
                 + "{\"recipient_id\":\"2\",\"message\":\"deux\",\"tag\":\"HUMAN_AGENT\",\"idempotency_key\":\"k2\"}]\n");
         assertThat(rows(array)).extracting(FileRow::request).containsExactly(
-                new SendRequest("1", "un 😀", null, null), new SendRequest("2", "deux", "HUMAN_AGENT", "k2"));
+                SendRequest.text("1", "un 😀"), SendRequest.text("2", "deux").withTag("HUMAN_AGENT").withIdempotencyKey("k2"));
 
         BatchFile single = inspect("one.json", "{\"recipient_id\":\"7\",\"message\":\"seul\"}");
         assertThat(rows(single)).singleElement().satisfies(row -> {
             assertThat(row.number()).isEqualTo(1);
-            assertThat(row.request()).isEqualTo(new SendRequest("7", "seul", null, null));
+            assertThat(row.request()).isEqualTo(SendRequest.text("7", "seul"));
         });
     }
 

@@ -185,10 +185,11 @@ class FileSourceTest {
         assertThat(gateway.failed()).allSatisfy(r -> assertThat(r.path("error").path("category").asText()).isEqualTo("invalid"));
         assertThat(gateway.failed()).extracting(r -> r.path("source").asText() + ": " + r.path("error").path("message").asText())
                 .containsExactlyInAnyOrder(
-                        "file:no-header.csv: the header row has no recipient_id or message column; it must name recipient_id and message"
+                        "file:no-header.csv: the header row has no recipient_id (or comment_id) column and no message"
+                                + " (or attachment_type) column; it must name recipient_id or comment_id, and message or attachment_type"
                                 + " (the first line found: 4001,hello)",
-                        "file:empty.csv: the file is empty: a CSV batch starts with a header row naming recipient_id and message"
-                                + " (and optionally tag, idempotency_key)",
+                        "file:empty.csv: the file is empty: a CSV batch starts with a header row naming recipient_id or comment_id,"
+                                + " and message or attachment_type (and optionally attachment_url, tag, idempotency_key)",
                         "file:latin1.csv: the file is not UTF-8 text (a byte sequence after row 0 is not UTF-8):"
                                 + " save it as UTF-8 (\"CSV UTF-8\" in Excel)",
                         "file:broken.json: not valid JSON after row 1: Unexpected end-of-input within/between Array entries"

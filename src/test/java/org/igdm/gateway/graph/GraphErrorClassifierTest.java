@@ -71,4 +71,11 @@ class GraphErrorClassifierTest {
     void onlyCode190MeansTheTokenIsBad(Integer code, boolean tokenInvalid) {
         assertThat(GraphErrorClassifier.tokenInvalid(new GraphError("m", null, code, null, null, false))).isEqualTo(tokenInvalid);
     }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "-", value = {"10, 2534022, true", "10, 2018278, true", "10, 2018108, false", "10, -, false",
+        "100, 2534022, false", "-, -, false"})
+    void onlyCode10WithAWindowSubcodeMeansOutsideTheWindow(Integer code, Integer subcode, boolean outsideWindow) {
+        assertThat(GraphErrorClassifier.outsideWindow(new GraphError("m", null, code, subcode, null, false))).isEqualTo(outsideWindow);
+    }
 }

@@ -10,7 +10,7 @@ class GraphResponsesTest {
 
     @Test
     void successGivesTheMessageId() {
-        GraphSendResult result = GraphResponses.interpret(200, "{\"recipient_id\":\"42\",\"message_id\":\"mid.abc\"}", RateLimitUsage.NONE);
+        GraphSendResult result = GraphResponses.interpret(200, "{\"recipient_id\":\"42\",\"message_id\":\"mid.abc\"}", RateLimitUsage.NONE, true);
         assertThat(result.messageId()).isEqualTo("mid.abc");
         assertThat(result.recipientId()).isEqualTo("42");
     }
@@ -19,7 +19,7 @@ class GraphResponsesTest {
     void theErrorEnvelopeIsReadIntoTheException() {
         String body = "{\"error\":{\"message\":\"This message is sent outside of allowed window.\",\"type\":\"IGApiException\","
                 + "\"code\":10,\"error_subcode\":2534022,\"fbtrace_id\":\"Ax1\"}}";
-        assertThatThrownBy(() -> GraphResponses.interpret(400, body, RateLimitUsage.NONE))
+        assertThatThrownBy(() -> GraphResponses.interpret(400, body, RateLimitUsage.NONE, true))
                 .isInstanceOfSatisfying(RejectedByGraphException.class, e -> {
                     assertThat(e.error().code()).isEqualTo(10);
                     assertThat(e.error().subcode()).isEqualTo(2534022);
@@ -32,17 +32,36 @@ class GraphResponsesTest {
 
     @Test
     void rateLimitsAndTransientErrorsAreTransient() {
-        assertThatThrownBy(() -> GraphResponses.interpret(400, "{\"error\":{\"code\":80002,\"message\":\"too many\"}}", RateLimitUsage.NONE))
+        assertThatThrownBy(() -> GraphResponses.interpret(400, "{\"error\":{\"code\":80002,\"message\":\"too many\"}}", RateLimitUsage.NONE, true))
                 .isInstanceOf(RateLimitedException.class).isInstanceOf(TransientGraphException.class);
-        assertThatThrownBy(() -> GraphResponses.interpret(502, "<html>Bad gateway</html>", RateLimitUsage.NONE))
+        assertThatThrownBy(() -> GraphResponses.interpret(502, "<html>Bad gateway</html>", RateLimitUsage.NONE, true))
                 .isExactlyInstanceOf(TransientGraphException.class)
                 .hasMessage("Graph API answered HTTP 502 without an error envelope");
     }
 
     @Test
     void aSuccessWithoutMessageIdIsNotRecordedAsSent() {
-        assertThatThrownBy(() -> GraphResponses.interpret(200, "{}", RateLimitUsage.NONE))
+        assertThatThrownBy(() -> GraphResponses.interpret(200, "{}", RateLimitUsage.NONE, true))
                 .isInstanceOf(RejectedByGraphException.class).hasMessageContaining("no message_id");
+    }
+
+    @Test
+    void aSenderActionIsConfirmedByTheRecipientAlone() {
+        GraphSendResult result = GraphResponses.interpret(200, "{\"recipient_id\":\"42\"}", RateLimitUsage.NONE, false);
+        assertThat(result.recipientId()).isEqualTo("42");
+        assertThat(result.messageId()).isNull();
+        assertThatThrownBy(() -> GraphResponses.interpret(200, "{}", RateLimitUsage.NONE, false))
+                .isInstanceOf(RejectedByGraphException.class).hasMessageContaining("no recipient_id");
+    }
+
+    @Test
+    void aSecondPrivateReplyToACommentIsRejectedSayingSo() {
+        String body = "{\"error\":{\"message\":\"(#10900) Activity already replied to\",\"type\":\"OAuthException\","
+                + "\"code\":10900,\"fbtrace_id\":\"x\"}}";
+        assertThatThrownBy(() -> GraphResponses.interpret(400, body, RateLimitUsage.NONE, true))
+                .isInstanceOf(RejectedByGraphException.class)
+                .hasMessage("Graph API code 10900 (HTTP 400): (#10900) Activity already replied to "
+                        + "(this comment already has its private reply: Meta allows one per comment)");
     }
 
     @Test

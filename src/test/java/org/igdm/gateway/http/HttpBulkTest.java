@@ -79,10 +79,9 @@ class HttpBulkTest {
             TextMessage first = (TextMessage) queued.get(0);
             assertThat(Json.MAPPER.readTree(first.getText())).isEqualTo(Json.MAPPER.readTree(
                     "{\"recipient_id\":\"201\",\"message\":\"a\",\"idempotency_key\":\"batch-9#0\"}"));
-            // grouped by account (none given) and recipient
-            assertThat(first.getStringProperty("JMSXGroupID")).isEqualTo("/201");
+            assertThat(first.getStringProperty("JMSXGroupID")).isEqualTo("201");
             assertThat(first.getStringProperty(Queues.SOURCE_PROPERTY)).isEqualTo("http");
-            assertThat(queued.get(1).getStringProperty("JMSXGroupID")).isEqualTo("/202");
+            assertThat(queued.get(1).getStringProperty("JMSXGroupID")).isEqualTo("202");
             for (Message message : queued) {
                 List<String> names = Collections.list(message.getPropertyNames()).stream().map(Object::toString).toList();
                 assertThat(names).map(String::toLowerCase)

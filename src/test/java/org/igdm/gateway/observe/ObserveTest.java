@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,7 +38,10 @@ class ObserveTest {
     @BeforeEach
     void start() throws Exception {
         meta = new GraphStub();
-        gateway = RunningGateway.start(home, RunningGateway.defaults(home, meta.url()));
+        Map<String, String> settings = RunningGateway.defaults(home, meta.url());
+        // an operator's bound on the callers that wait for Meta (by default it is sized from the accounts' paces)
+        settings.put("gateway.http.max-concurrent-sends", "16");
+        gateway = RunningGateway.start(home, settings);
         http = gateway.http();
     }
 

@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 class RequestValidatorTest {
 
     private static SendRequest request(String recipient, String message) {
-        return new SendRequest(recipient, message, null, null);
+        return SendRequest.text(recipient, message);
     }
 
     @Test
     void aValidRequestHasNoViolations() {
-        assertThat(RequestValidator.violations(new SendRequest("1234567890", "hello", "HUMAN_AGENT", "key-1"))).isEmpty();
+        assertThat(RequestValidator.violations(SendRequest.text("1234567890", "hello").withTag("HUMAN_AGENT").withIdempotencyKey("key-1"))).isEmpty();
         assertThat(RequestValidator.violations(request("1".repeat(64), "x".repeat(1000)))).isEmpty();
     }
 
@@ -38,21 +38,21 @@ class RequestValidatorTest {
 
     @Test
     void onlyHumanAgentIsATag() {
-        assertThat(RequestValidator.violations(new SendRequest("1", "m", "ACCOUNT_UPDATE", null)))
+        assertThat(RequestValidator.violations(SendRequest.text("1", "m").withTag("ACCOUNT_UPDATE")))
                 .containsExactly(new Violation("tag", "tag must be HUMAN_AGENT or left out, got 'ACCOUNT_UPDATE'"));
-        assertThat(new SendRequest("1", "m", "", null).tag()).isNull();
+        assertThat(SendRequest.text("1", "m").withTag("").tag()).isNull();
     }
 
     @Test
     void idempotencyKeyIsAtMost255Characters() {
-        assertThat(RequestValidator.violations(new SendRequest("1", "m", null, "k".repeat(255)))).isEmpty();
-        assertThat(RequestValidator.violations(new SendRequest("1", "m", null, "k".repeat(256))))
+        assertThat(RequestValidator.violations(SendRequest.text("1", "m").withIdempotencyKey("k".repeat(255)))).isEmpty();
+        assertThat(RequestValidator.violations(SendRequest.text("1", "m").withIdempotencyKey("k".repeat(256))))
                 .containsExactly(new Violation("idempotency_key", "idempotency_key must be at most 255 characters, got 256"));
     }
 
     @Test
     void everyBrokenRuleIsNamedAtOnce() {
-        assertThatThrownBy(() -> RequestValidator.validate(new SendRequest("x", "", "NOPE", null)))
+        assertThatThrownBy(() -> RequestValidator.validate(SendRequest.text("x", "").withTag("NOPE")))
                 .isInstanceOfSatisfying(InvalidRequestException.class,
                         e -> assertThat(e.violations()).extracting(Violation::field).containsExactly("recipient_id", "message", "tag"));
     }

@@ -85,22 +85,26 @@ class DemoProfileTest {
     @Test
     void theSampleBatchesFlowThroughTheFileDropToBothSinksThenHttpAndProbesAnswer() throws Exception {
         try (RunningGateway gateway = RunningGateway.startDemo(home, RunningGateway.demoDefaults(home))) {
-            gateway.awaitOutcomes(17);
+            gateway.awaitOutcomes(21);
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
-                    .until(() -> gateway.sent().size() + gateway.failed().size() == 17);
+                    .until(() -> gateway.sent().size() + gateway.failed().size() == 21);
 
             assertThat(gateway.sent()).extracting(r -> r.path("source").asText() + "/" + r.path("attempts").asInt())
                     .containsExactlyInAnyOrder("file:demo-batch.csv#1/1", "file:demo-batch.csv#2/1", "file:demo-batch.csv#3/1",
                             "file:demo-batch.csv#4/1", "file:demo-batch.csv#5/2",
-                            "file:demo-batch.json#1/1", "file:demo-batch.json#2/1", "file:demo-batch.json#3/1");
+                            "file:demo-batch.json#1/1", "file:demo-batch.json#2/1", "file:demo-batch.json#3/1",
+                            "file:demo-batch.json#6/1", "file:demo-batch.json#7/1", "file:demo-batch.json#8/1");
             assertThat(gateway.sent()).allSatisfy(r -> assertThat(r.path("message_id").asText()).startsWith("mid."));
+            assertThat(gateway.sent()).filteredOn(r -> r.path("source").asText().matches("file:demo-batch.json#[678]"))
+                    .extracting(r -> r.path("kind").asText()).containsExactlyInAnyOrder("image", "quick_replies", "private_reply");
             assertThat(gateway.failed()).extracting(r -> r.path("source").asText() + "/" + r.path("error").path("category").asText()
                             + "/" + r.path("error").path("code").asInt() + "/" + r.path("attempts").asInt())
                     .containsExactlyInAnyOrder("file:demo-batch.csv#6/rejected/10/1", "file:demo-batch.csv#7/rejected/551/1",
                             "file:demo-batch.csv#8/exhausted/2/5", "file:demo-batch.csv#9/invalid/0/0",
                             "file:demo-batch.csv#10/invalid/0/0", "file:demo-batch.csv#11/invalid/0/0",
                             "file:demo-batch.csv#12/duplicate/0/0",
-                            "file:demo-batch.json#4/rejected/551/1", "file:demo-batch.json#5/invalid/0/0");
+                            "file:demo-batch.json#4/rejected/551/1", "file:demo-batch.json#5/invalid/0/0",
+                            "file:demo-batch.json#9/rejected/10900/1");
             try (Stream<Path> done = Files.list(home.resolve("inbox/.done"))) {
                 assertThat(done.map(file -> file.getFileName().toString()))
                         .hasSize(2).anyMatch(name -> name.endsWith("-demo-batch.csv")).anyMatch(name -> name.endsWith("-demo-batch.json"));

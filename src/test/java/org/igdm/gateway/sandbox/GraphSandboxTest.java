@@ -18,11 +18,15 @@ import org.igdm.gateway.graph.RateLimitUsage;
 import org.igdm.gateway.graph.RateLimitedException;
 import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
+import org.igdm.gateway.request.RequestJson;
 import org.igdm.gateway.request.SendRequest;
+import org.igdm.gateway.support.KindExamples;
 import org.igdm.gateway.support.RunningGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The sandbox over HTTP, as the gateway's camel-http sees it: each answer is also read by the gateway's own
@@ -119,6 +123,53 @@ class GraphSandboxTest {
         assertThat(send(SEND_PATH, form("17841400000080002", "x", null, DEMO_TOKEN)).statusCode()).isEqualTo(200);
     }
 
+    @ParameterizedTest
+    @MethodSource("org.igdm.gateway.support.KindExamples#all")
+    void answersEveryKindAsMetaDoes(KindExamples.Example example) throws Exception {
+        HttpResponse<String> answer = send(SEND_PATH, GraphForm.encode(RequestJson.parse(example.request()), DEMO_TOKEN));
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode body = Json.MAPPER.readTree(answer.body());
+        assertThat(body.path("recipient_id").asText()).matches("[0-9]+");
+        boolean senderAction = example.form().containsKey("sender_action");
+        // a sender action is confirmed without a message id, as Meta does
+        assertThat(body.has("message_id")).isEqualTo(!senderAction);
+        assertThat(GraphResponses.interpret(200, answer.body(), RateLimitUsage.NONE, !senderAction)).isNotNull();
+    }
+
+    @Test
+    void refusesMalformedKindsWithMetasCodes() throws Exception {
+        String image = "recipient=" + enc("{\"id\":\"1\"}") + "&messaging_type=RESPONSE&access_token=" + GraphSandbox.TOKEN + "&message=";
+        assertError(send(SEND_PATH, image + enc("{\"attachment\":{\"type\":\"image\",\"payload\":{\"url\":\"http://e.com/a.jpg\"}}}")),
+                400, 100, 2534015);
+        assertError(send(SEND_PATH, image + enc("{\"attachment\":{\"type\":\"hologram\"}}")), 400, 100, 2534015);
+        assertError(send(SEND_PATH, image + enc("{\"text\":\"q\",\"quick_replies\":[{\"content_type\":\"text\",\"title\":\""
+                + "x".repeat(21) + "\",\"payload\":\"p\"}]}")), 400, 100, 2534015);
+        assertError(send(SEND_PATH, image + "not-json"), 400, 100, 2534015);
+        String action = "recipient=" + enc("{\"id\":\"1\"}") + "&access_token=" + GraphSandbox.TOKEN + "&sender_action=";
+        assertError(send(SEND_PATH, action + "wave"), 400, 100, null);
+        assertError(send(SEND_PATH, action + "react"), 400, 100, null);
+        assertError(send(SEND_PATH, "recipient=" + enc("{\"id\":\"1\",\"comment_id\":\"2\"}") + "&access_token=" + GraphSandbox.TOKEN
+                + "&sender_action=typing_on"), 400, 100, null);
+    }
+
+    @Test
+    void refusesASecondPrivateReplyToOneComment() throws Exception {
+        String reply = GraphForm.encode(RequestJson.parse("{\"comment_id\":\"17858893269000077\",\"message\":\"Thanks\"}"), DEMO_TOKEN);
+        HttpResponse<String> first = send(SEND_PATH, reply);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(read(first).messageId()).startsWith("mid.");
+
+        HttpResponse<String> second = send(SEND_PATH, reply);
+        assertError(second, 400, 10900, null);
+        assertThatThrownBy(() -> read(second)).isInstanceOf(RejectedByGraphException.class)
+                .hasMessageContaining("Meta allows one per comment");
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void answersOtherMethodsAsMetaDoes() throws Exception {
         HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(sandbox.url() + SEND_PATH)).GET().build(),
@@ -127,7 +178,7 @@ class GraphSandboxTest {
     }
 
     private static String form(String recipient, String text, String tag, AccessToken token) {
-        return GraphForm.encode(new SendRequest(recipient, text, tag, null), token);
+        return GraphForm.encode(SendRequest.text(recipient, text).withTag(tag), token);
     }
 
     private HttpResponse<String> send(String path, String formBody) throws Exception {
@@ -139,7 +190,7 @@ class GraphSandboxTest {
     private static GraphSendResult read(HttpResponse<String> answer) {
         RateLimitUsage usage = RateLimitUsage.fromHeaders(answer.headers().firstValue(RateLimitUsage.APP_HEADER).orElse(null),
                 answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null));
-        return GraphResponses.interpret(answer.statusCode(), answer.body(), usage);
+        return GraphResponses.interpret(answer.statusCode(), answer.body(), usage, true);
     }
 
     private static void assertError(HttpResponse<String> answer, int status, int code, Integer subcode) throws Exception {

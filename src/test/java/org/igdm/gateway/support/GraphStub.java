@@ -1,6 +1,7 @@
 package org.igdm.gateway.support;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -18,6 +19,8 @@ import org.igdm.gateway.graph.GraphForm;
 public final class GraphStub implements AutoCloseable {
 
     public static final String PATH = "/v25.0/" + RunningGateway.USER_ID + "/messages";
+    /** The user every success names, as Meta names the recipient (for a private reply, the comment's author). */
+    public static final String ANSWERED_RECIPIENT = "1784149999999999";
 
     private final WireMockServer server;
 
@@ -40,9 +43,14 @@ public final class GraphStub implements AutoCloseable {
         answerSuccess();
     }
 
-    /** Every send succeeds with a fresh message id and usage headers, as Meta answers. */
+    /**
+     * Every send succeeds with a fresh message id and usage headers, as Meta answers; a sender action (typing,
+     * seen, reactions) with the recipient alone, as Meta answers those.
+     */
     public void answerSuccess() {
         server.stubFor(post(urlPathEqualTo(PATH)).willReturn(success()));
+        server.stubFor(post(urlPathEqualTo(PATH)).withFormParam("sender_action", matching(".+")).willReturn(success()
+                .withBody("{\"recipient_id\":\"" + ANSWERED_RECIPIENT + "\"}")));
     }
 
     public static ResponseDefinitionBuilder success() {
@@ -51,7 +59,7 @@ public final class GraphStub implements AutoCloseable {
                 .withHeader("X-App-Usage", "{\"call_count\":28,\"total_time\":25,\"total_cputime\":25}")
                 .withHeader("X-Business-Use-Case-Usage",
                         "{\"1234\":[{\"type\":\"instagram\",\"call_count\":12,\"total_cputime\":3,\"total_time\":4,\"estimated_time_to_regain_access\":0}]}")
-                .withBody("{\"message_id\":\"mid.{{randomValue length=16 type='ALPHANUMERIC'}}\"}")
+                .withBody("{\"recipient_id\":\"" + ANSWERED_RECIPIENT + "\",\"message_id\":\"mid.{{randomValue length=16 type='ALPHANUMERIC'}}\"}")
                 .withTransformers("response-template");
     }
 

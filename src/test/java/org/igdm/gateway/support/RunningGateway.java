@@ -126,6 +126,10 @@ public final class RunningGateway implements AutoCloseable {
         return new Sinks(home).failed();
     }
 
+    public List<JsonNode> received() {
+        return new Sinks(home).received();
+    }
+
     /** Empties both sinks, so that a test sees only its own records. */
     public void clearSinks() {
         deleteRecursively(home.resolve("outbox"));
@@ -158,6 +162,11 @@ public final class RunningGateway implements AutoCloseable {
 
         public List<JsonNode> failed() {
             return records("failed");
+        }
+
+        /** The webhook events in the received sink. */
+        public List<JsonNode> received() {
+            return records("received");
         }
 
         /** Records in both sinks, counted without parsing them. */

@@ -1,0 +1,74 @@
+package org.igdm.gateway.delivery;
+
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many deliveries this gateway runs at once, sized from the accounts' paces rather than by an operator.
+ * Each delivery waits on its own virtual thread, so a waiting one costs a few kilobytes, not a platform thread.
+ *
+ * <ul>
+ *   <li>JMS consumers ({@value #JMS_CONSUMERS}): enough calls in flight to keep every account at its pace while
+ *       Meta takes up to {@link #LATENCY_BOUND_SECONDS} s to answer (Little's law: in flight = rate × latency).
+ *       The account gates, not the consumer count, keep each account at its pace.</li>
+ *   <li>Callers that wait for Meta over HTTP ({@value #HTTP_CALLERS}) or MCP ({@value #MCP_CALLERS}): as many as
+ *       the accounts can serve in {@link #CALLER_WAIT_SECONDS} s at their paces; more are told to come back.</li>
+ * </ul>
+ * A setting given a value keeps it (an operator may want fewer consumers on a broker shared with other
+ * gateways); an empty one gets the derived figure.
+ */
+public final class DeliveryCapacity {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryCapacity.class);
+    static final String JMS_CONSUMERS = "gateway.jms.consumers";
+    static final String HTTP_CALLERS = "gateway.http.max-concurrent-sends";
+    static final String MCP_CALLERS = "gateway.mcp.max-concurrent-calls";
+    /** Meta usually answers in 100 to 300 ms; this covers the slow end with room. */
+    static final double LATENCY_BOUND_SECONDS = 0.5;
+    /** The fewest consumers: a slow minute of Meta's (a second per call) must not starve a small gateway. */
+    static final int MIN_CONSUMERS = 16;
+    /** A caller past this many seconds' worth of sends would wait longer than HTTP clients usually do. */
+    static final double CALLER_WAIT_SECONDS = 5;
+    static final int MIN_CALLERS = 64;
+
+    private DeliveryCapacity() {
+    }
+
+    /** Calls in flight for accounts whose paces add up to {@code totalSendsPerSecond}. */
+    static int consumers(double totalSendsPerSecond) {
+        return Math.max(MIN_CONSUMERS, (int) Math.ceil(totalSendsPerSecond * LATENCY_BOUND_SECONDS));
+    }
+
+    /** Callers that may wait for Meta at once through one door. */
+    static int waitingCallers(double totalSendsPerSecond) {
+        return Math.max(MIN_CALLERS, (int) Math.ceil(totalSendsPerSecond * CALLER_WAIT_SECONDS));
+    }
+
+    /** Fills the empty settings above with their derived figures, before the routes read them. */
+    public static void size(PropertiesComponent properties, double totalSendsPerSecond) {
+        int consumers = fill(properties, JMS_CONSUMERS, consumers(totalSendsPerSecond));
+        int httpCallers = fill(properties, HTTP_CALLERS, waitingCallers(totalSendsPerSecond));
+        int mcpCallers = fill(properties, MCP_CALLERS, waitingCallers(totalSendsPerSecond));
+        LOG.info("Delivery sized for {} sends/s in all: {} JMS consumers, {} HTTP and {} MCP callers waiting at once",
+                totalSendsPerSecond, consumers, httpCallers, mcpCallers);
+    }
+
+    private static int fill(PropertiesComponent properties, String key, int derived) {
+        String given = properties.resolveProperty(key).map(String::strip).orElse("");
+        if (!given.isEmpty()) {
+            try {
+                int value = Integer.parseInt(given);
+                if (value >= 1) {
+                    return value;
+                }
+            } catch (NumberFormatException notANumber) {
+                // told below
+            }
+            throw new IllegalArgumentException(key + " must be a whole number of at least 1, or empty to let the gateway"
+                    + " size it from the accounts' paces; got '" + given + "'");
+        }
+        properties.addOverrideProperty(key, String.valueOf(derived));
+        return derived;
+    }
+}

@@ -1,0 +1,176 @@
+package org.igdm.gateway.pacing;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.igdm.gateway.request.MessageKind;
+import org.igdm.gateway.request.SendRequest;
+
+/**
+ * Meta's per-kind limits, for each account: at most so many audio and video sends in any second, and so many
+ * private replies in any hour. A request of a limited kind takes its place here before it waits for the
+ * account's {@link AccountGate}, so it counts against both; the other kinds pass straight through.
+ *
+ * <p>As in the gate, a call holds its place from its start until a whole period after it ended, so however the
+ * network delays single calls, Meta never sees more than the limit in one period. Every {@link #awaitTurn} that
+ * returns must be followed by one {@link #callEnded} for the same account and request.
+ */
+public final class KindLimits {
+
+    /** The kinds Meta limits below the account's pace. */
+    public enum Limited {
+        AUDIO_VIDEO("audio and video sends", "second", Duration.ofSeconds(1)),
+        PRIVATE_REPLY("private replies", "hour", Duration.ofHours(1));
+
+        private final String what;
+        private final String per;
+        private final Duration period;
+
+        Limited(String what, String per, Duration period) {
+            this.what = what;
+            this.per = per;
+            this.period = period;
+        }
+    }
+
+    /** How long a waiting caller sleeps at most before it looks again (the gateway may be stopping). */
+    private static final long RECHECK_NANOS = 200_000_000L;
+
+    private record Key(String account, Limited limited) {
+    }
+
+    private final KindLimitSettings settings;
+    private final LongSupplier nanoClock;
+    private final AccountGate.Sleeper sleeper;
+    private final Map<Key, Window> windows = new ConcurrentHashMap<>();
+    private volatile boolean stopping;
+
+    public KindLimits(KindLimitSettings settings) {
+        this(settings, System::nanoTime, nanos -> Thread.sleep(Duration.ofNanos(nanos)));
+    }
+
+    KindLimits(KindLimitSettings settings, LongSupplier nanoClock, AccountGate.Sleeper sleeper) {
+        this.settings = settings;
+        this.nanoClock = nanoClock;
+        this.sleeper = sleeper;
+    }
+
+    /** The limits a request counts against, in the order it takes them: a private reply of a video counts against both. */
+    public static List<Limited> of(SendRequest request) {
+        List<Limited> limits = new ArrayList<>(2);
+        // the hourly limit first: a video waiting for its hour must not hold one of the second's places meanwhile
+        if (request.isPrivateReply()) {
+            limits.add(Limited.PRIVATE_REPLY);
+        }
+        if (MessageKind.contentOf(request.message()) instanceof MessageKind content && content.isAudioOrVideo()) {
+            limits.add(Limited.AUDIO_VIDEO);
+        }
+        return limits;
+    }
+
+    /** How long the request would wait for its kind's limit now; zero when it may go at once. */
+    public Duration waitFor(String account, SendRequest request) {
+        long wait = 0;
+        for (Limited limited : of(request)) {
+            wait = Math.max(wait, window(account, limited).waitNanos());
+        }
+        return Duration.ofNanos(wait);
+    }
+
+    /** Blocks until the request's kind may be sent for the account; returns at once for the kinds Meta does not limit. */
+    public void awaitTurn(String account, SendRequest request) throws InterruptedException {
+        List<Limited> limits = of(request);
+        for (int taken = 0; taken < limits.size(); taken++) {
+            try {
+                window(account, limits.get(taken)).awaitTurn();
+            } catch (InterruptedException | RuntimeException e) {
+                for (Limited held : limits.subList(0, taken)) {
+                    window(account, held).callEnded();
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** The call that {@link #awaitTurn} let through has ended (answered or failed, or never made). */
+    public void callEnded(String account, SendRequest request) {
+        for (Limited limited : of(request)) {
+            window(account, limited).callEnded();
+        }
+    }
+
+    /** Waiting callers give up their turn: the gateway is shutting down and their messages stay queued. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Says what the limit is, for a caller who cannot wait for it. */
+    public String describe(SendRequest request) {
+        return of(request).stream().map(limited -> limited.what + " at most " + limit(limited) + " per " + limited.per)
+                .collect(Collectors.joining(", "));
+    }
+
+    private int limit(Limited limited) {
+        return switch (limited) {
+            case AUDIO_VIDEO -> settings.audioVideoPerSecond();
+            case PRIVATE_REPLY -> settings.privateRepliesPerHour();
+        };
+    }
+
+    private Window window(String account, Limited limited) {
+        return windows.computeIfAbsent(new Key(account, limited), key -> new Window(limit(limited), limited.period.toNanos()));
+    }
+
+    /** At most {@code limit} calls of one kind for one account in any {@code period}: in flight, or ended within it. */
+    private final class Window {
+        private final int limit;
+        private final long periodNanos;
+        private int inFlight;
+        /** When the calls of the last period ended, oldest first. */
+        private final ArrayDeque<Long> recentEnds = new ArrayDeque<>();
+
+        Window(int limit, long periodNanos) {
+            this.limit = limit;
+            this.periodNanos = periodNanos;
+        }
+
+        void awaitTurn() throws InterruptedException {
+            while (true) {
+                long wait;
+                synchronized (this) {
+                    if (stopping) {
+                        throw new GatewayStoppingException();
+                    }
+                    wait = waitNanos();
+                    if (wait == 0) {
+                        inFlight++;
+                        return;
+                    }
+                }
+                sleeper.sleep(Math.min(wait, RECHECK_NANOS));
+            }
+        }
+
+        /** Zero when a call may start now; otherwise until the oldest place frees (or a recheck, while all are in flight). */
+        synchronized long waitNanos() {
+            long now = nanoClock.getAsLong();
+            while (!recentEnds.isEmpty() && recentEnds.peekFirst() <= now - periodNanos) {
+                recentEnds.pollFirst();
+            }
+            if (inFlight + recentEnds.size() < limit) {
+                return 0;
+            }
+            return recentEnds.isEmpty() ? RECHECK_NANOS : recentEnds.peekFirst() + periodNanos - now;
+        }
+
+        synchronized void callEnded() {
+            inFlight--;
+            recentEnds.addLast(nanoClock.getAsLong());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.igdm.gateway.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Delivery at Meta's pace: a stub that answers after 150 ms ± 50 ms (uniformly drawn, a virtual thread per call, so
+ * it never limits the calls in flight), and a gateway on its default settings (pace 100 sends/s per account,
+ * consumers sized by the gateway itself) with {@code accounts} accounts. The requests go through the JMS door,
+ * spread evenly over the accounts, each to a recipient of its own. Measured: delivered messages/s as a share of
+ * Meta's allowance (accounts × 100/s), the most sends any account made within one second by the stub's own clock
+ * (it must never pass 100), the gateway's CPU time per message, and its peak RSS.
+ */
+final class MetasPace {
+
+    static final long DELAY_MILLIS = 150;
+    static final long JITTER_MILLIS = 50;
+    /** Meta's allowance per account, and the gateway's default pace. */
+    static final int PACE = 100;
+
+    record Result(int accounts, int messages, double perSecond, int busiestSecond, double cpuMicrosPerMessage,
+            double peakRssMib, String loadBefore, String loadAfter) {
+
+        double shareOfAllowance() {
+            return perSecond / (accounts * PACE);
+        }
+    }
+
+    private MetasPace() {
+    }
+
+    static Result run(Path home, int accounts, int messages) throws Exception {
+        Path folder = home.resolve("pace-" + accounts);
+        Files.createDirectories(folder);
+        try (StubProcess stub = StubProcess.start(folder, "stub.log", 0, DELAY_MILLIS, JITTER_MILLIS);
+                GatewayProcess gateway = GatewayProcess.start(folder.resolve("gateway"), settings(stub.baseUrl(), accounts),
+                        List.of())) {
+            String loadBefore = loadAverage();
+            double cpuBefore = gateway.process().cpuSeconds();
+            long start = System.nanoTime();
+            JmsProducer.send(gateway.jmsPort(), messages, i -> request(accounts, i));
+            if (!stub.awaitCount(messages, Duration.ofMinutes(30))) {
+                throw new IllegalStateException("Meta saw " + stub.count() + " of " + messages + " sends; see " + gateway.process().log());
+            }
+            while (gateway.sentRecords() < messages) {
+                Thread.sleep(10);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpu = gateway.process().cpuSeconds() - cpuBefore;
+            int busiest = stub.peakPerSecond().values().stream().mapToInt(Integer::intValue).max().orElse(0);
+            return new Result(accounts, messages, messages / seconds, busiest, cpu * 1e6 / messages,
+                    gateway.process().peakRssMib(), loadBefore, loadAverage());
+        }
+    }
+
+    /** The account {@code default} and {@code accounts - 1} more, each with its own user id and token; nothing else set. */
+    private static Map<String, String> settings(String graphUrl, int accounts) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("ig.graph-url", graphUrl);
+        settings.put("ig.user-id", userId(0));
+        settings.put("ig.access-token", GatewayProcess.TOKEN);
+        for (int a = 1; a < accounts; a++) {
+            settings.put("ig.accounts." + accountName(a) + ".user-id", userId(a));
+            settings.put("ig.accounts." + accountName(a) + ".access-token", GatewayProcess.TOKEN + a);
+        }
+        return settings;
+    }
+
+    private static String userId(int account) {
+        return Long.toString(17841400000000001L + account);
+    }
+
+    private static String accountName(int account) {
+        return "acct" + account;
+    }
+
+    private static String request(int accounts, int i) {
+        int account = i % accounts;
+        String field = account == 0 ? "" : "\"account\":\"" + accountName(account) + "\",";
+        return "{" + field + "\"recipient_id\":\"" + (9_000_000_000L + i) + "\",\"message\":\"At Meta's pace " + i + "\"}";
+    }
+
+    /** The machine's 1-minute load average, which says how much the neighbours took. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException unreadable) {
+            return "?";
+        }
+    }
+
+    static List<String> rows(List<Result> results) {
+        List<String> rows = new ArrayList<>();
+        for (Result r : results) {
+            String what = r.accounts() + (r.accounts() == 1 ? " account" : " accounts") + ", " + r.messages()
+                    + " messages, Meta answering in 150 ± 50 ms (load average " + r.loadBefore() + " → " + r.loadAfter() + ")";
+            rows.add(String.format(Locale.ROOT, "| %s | %,.0f msgs/s | %.2f of %d/s | %d | %,.0f µs | %,.0f MiB |", what,
+                    r.perSecond(), r.shareOfAllowance(), r.accounts() * PACE, r.busiestSecond(), r.cpuMicrosPerMessage(),
+                    r.peakRssMib()));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,53 @@
+package org.igdm.gateway.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Properties;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.junit.jupiter.api.Test;
+
+/** The gateway sizes its consumers and caller bounds from the accounts' paces unless a setting says otherwise. */
+class DeliveryCapacityTest {
+
+    @Test
+    void enoughConsumersForEveryAccountAtItsPaceWhileMetaTakesHalfASecond() {
+        assertThat(DeliveryCapacity.consumers(100)).isEqualTo(50);
+        assertThat(DeliveryCapacity.consumers(20 * 100)).isEqualTo(1000);
+        assertThat(DeliveryCapacity.consumers(2.5)).isEqualTo(16);
+        assertThat(DeliveryCapacity.waitingCallers(100)).isEqualTo(500);
+        assertThat(DeliveryCapacity.waitingCallers(1)).isEqualTo(64);
+    }
+
+    @Test
+    void emptySettingsGetTheDerivedFiguresAndGivenOnesAreKept() {
+        PropertiesComponent properties = properties("", "12", " ");
+
+        DeliveryCapacity.size(properties, 3 * 100);
+
+        assertThat(properties.resolveProperty("gateway.jms.consumers")).hasValue("150");
+        assertThat(properties.resolveProperty("gateway.http.max-concurrent-sends")).hasValue("12");
+        assertThat(properties.resolveProperty("gateway.mcp.max-concurrent-calls")).hasValue("1500");
+    }
+
+    @Test
+    void aSettingThatIsNotAPositiveWholeNumberIsNamedWithItsRule() {
+        assertThatThrownBy(() -> DeliveryCapacity.size(properties("0", "", ""), 100))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("gateway.jms.consumers must be a whole number of at least 1, or empty to let the gateway size it"
+                        + " from the accounts' paces; got '0'");
+        assertThatThrownBy(() -> DeliveryCapacity.size(properties("", "many", ""), 100))
+                .hasMessageStartingWith("gateway.http.max-concurrent-sends must be a whole number of at least 1");
+    }
+
+    private static PropertiesComponent properties(String consumers, String httpCallers, String mcpCallers) {
+        Properties given = new Properties();
+        given.setProperty("gateway.jms.consumers", consumers);
+        given.setProperty("gateway.http.max-concurrent-sends", httpCallers);
+        given.setProperty("gateway.mcp.max-concurrent-calls", mcpCallers);
+        PropertiesComponent properties = new DefaultCamelContext().getPropertiesComponent();
+        properties.setInitialProperties(given);
+        return properties;
+    }
+}
