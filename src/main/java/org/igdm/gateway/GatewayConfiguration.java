@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
@@ -18,7 +19,6 @@ import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.pacing.KindLimits;
-import org.igdm.gateway.sandbox.DemoProfile;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.webhook.WebhookSettings;
 import org.igdm.gateway.webhook.WebhookSource;
@@ -60,7 +60,8 @@ public class GatewayConfiguration implements CamelConfiguration {
         });
         BrokerWiring.wire(context, settings);
         JmsIntake.wire(context, settings);
-        GatewayMetrics.bind(context, gate);
+        GatewayMetrics metrics = GatewayMetrics.bind(context, gate);
+        Batches.wire(context, store.dataSource(), metrics);
         // the users' messages from Meta's webhooks feed the window store, which the delivery route consults
         WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
         MessagingWindows windows = new MessagingWindows(store.dataSource());
@@ -72,6 +73,5 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context);
         McpSource.configure(context);
-        DemoProfile.wire(context, settings, webhooks);
     }
 }

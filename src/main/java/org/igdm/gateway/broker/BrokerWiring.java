@@ -20,7 +20,7 @@ public final class BrokerWiring {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerWiring.class);
     /** Registry name of the connection factory for JMS consumers. */
     public static final String CONSUMER_CONNECTIONS = "jmsConsumerConnections";
-    /** Registry name of the task executor of the delivery consumers (routes/jms-source.yaml). */
+    /** Registry name of the task executor of the delivery consumers (routes/jms-source.camel.yaml). */
     public static final String DELIVERY_THREADS = "deliveryThreads";
 
     private BrokerWiring() {
@@ -44,7 +44,7 @@ public final class BrokerWiring {
         // an ObjectMessage body is never deserialized, whoever sent it: Java deserialization of untrusted bytes can
         // pin a consumer for ever or worse. The intake refuses such messages without reading their body.
         artemis.setDeserializationDenyList("*");
-        // consumers (routes/jms-source.yaml) use the plain factory: their listener container keeps its own
+        // consumers (routes/jms-source.camel.yaml) use the plain factory: their listener container keeps its own
         // connection and sessions (CACHE_CONSUMER), and can be stopped and started with its route
         context.getRegistry().bind(CONSUMER_CONNECTIONS, artemis);
         // no prefetch: a consumer holds only the message it works on, so a consumer waiting for one account's turn

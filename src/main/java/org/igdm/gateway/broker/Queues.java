@@ -26,6 +26,10 @@ public final class Queues {
      * read anew after a crash): if its key was sent, it ends with that first record instead of a duplicate one.
      */
     public static final String REPLAY_PROPERTY = "IgReplay";
+    /** Message property on a row of a dropped file: the id of its batch (the file's batch of outcomes). */
+    public static final String BATCH_PROPERTY = "IgBatch";
+    /** Message property on a row of a dropped file: its row number in the file (a long). */
+    public static final String BATCH_ROW_PROPERTY = "IgBatchRow";
 
     private Queues() {
     }

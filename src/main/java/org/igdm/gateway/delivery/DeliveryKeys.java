@@ -30,6 +30,11 @@ public final class DeliveryKeys {
      * the body is then that first sent record (the duplicate record went to the failed sink).
      */
     public static final String OUTCOME = "IgOutcome";
+    /**
+     * Property: the {@link OutcomeRecord} this exchange wrote to a sink. Unlike the body, it stays the duplicate
+     * record when the body becomes the first sent record; a replay that writes nothing leaves it unset.
+     */
+    public static final String RECORD = "igRecord";
     /** Header on a failed outcome: its {@link FailureCategory}. */
     public static final String FAILURE_CATEGORY = "IgFailureCategory";
 

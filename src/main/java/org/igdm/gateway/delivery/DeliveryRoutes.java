@@ -25,6 +25,11 @@ import org.igdm.gateway.request.SendRequest;
 public class DeliveryRoutes extends RouteBuilder {
 
     public static final String DELIVER = "direct:deliver";
+    /**
+     * Every record, once in its sink, goes here too, before the request leaves its source: the batches of dropped
+     * files learn their rows' outcomes from it. A failure there fails the delivery, and the request comes again.
+     */
+    public static final String RECORDED = "direct:recorded";
     /** Property: the {@link IdempotencyStore.Sent} of an earlier delivery under the request's key. */
     private static final String FIRST_DELIVERY = "igFirstDelivery";
 
@@ -39,14 +44,16 @@ public class DeliveryRoutes extends RouteBuilder {
                 .handled(true)
                 .maximumRedeliveries(0)
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.INVALID))
-                .to(ExchangePattern.InOnly, settings.failedSink());
+                .to(ExchangePattern.InOnly, settings.failedSink())
+                .to(RECORDED);
 
         onException(RejectedByGraphException.class, OutsideWindowException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
                 .bean(MessagingWindowCheck.BEAN, "afterRefusal")
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.REJECTED))
-                .to(ExchangePattern.InOnly, settings.failedSink());
+                .to(ExchangePattern.InOnly, settings.failedSink())
+                .to(RECORDED);
 
         // network errors, 5xx, rate limits: the whole Graph call again, backing off exponentially with jitter
         onException(TransientGraphException.class)
@@ -63,7 +70,8 @@ public class DeliveryRoutes extends RouteBuilder {
                 .logExhausted(false)
                 .onRedelivery(exchange -> GatewayMetrics.of(exchange).retried())
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
-                .to(ExchangePattern.InOnly, settings.failedSink());
+                .to(ExchangePattern.InOnly, settings.failedSink())
+                .to(RECORDED);
 
         // not a failure: the message stays with its source (a JMS rollback) and is delivered after the restart
         onException(GatewayStoppingException.class)
@@ -80,11 +88,13 @@ public class DeliveryRoutes extends RouteBuilder {
                         .process(OutcomeRecorder::sent)
                         .process(this::rememberSent)
                         .to(ExchangePattern.InOnly, settings.sentSink())
+                        .to(RECORDED)
                         .process(this::rememberRecorded)
                     .when(this::replayOfUnrecordedSend)
                         // a crash came between Meta's confirmation and the sent record: write it now
                         .process(this::answerWithFirstOutcome)
                         .to(ExchangePattern.InOnly, settings.sentSink())
+                        .to(RECORDED)
                         .process(this::rememberRecorded)
                     .when(DeliveryRoutes::replay)
                         // a crash came between the sent record and the acknowledgement: it is all done
@@ -92,6 +102,7 @@ public class DeliveryRoutes extends RouteBuilder {
                     .otherwise()
                         .process(exchange -> OutcomeRecorder.duplicate(exchange, firstDelivery(exchange).sentRecord()))
                         .to(ExchangePattern.InOnly, settings.failedSink())
+                        .to(RECORDED)
                         .process(this::answerWithFirstOutcome)
                         .setHeader(DeliveryKeys.OUTCOME, constant("duplicate"))
                 .end()

@@ -10,7 +10,7 @@ import org.igdm.gateway.request.Violation;
 
 /**
  * The one line each request ends as, in the sent or the failed sink (and the answer to HTTP and JMS callers).
- * Field names are the external contract of DESIGN.md.
+ * Field names are the external contract (docs/design.md).
  */
 public sealed interface OutcomeRecord {
 

@@ -137,6 +137,7 @@ public final class OutcomeRecorder {
             throw new IllegalStateException("an outcome record always serializes", e);
         }
         exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, record.status());
+        exchange.setProperty(DeliveryKeys.RECORD, record);
         if (record instanceof OutcomeRecord.Failed failed) {
             exchange.getMessage().setHeader(DeliveryKeys.FAILURE_CATEGORY, failed.error().category().label());
         }

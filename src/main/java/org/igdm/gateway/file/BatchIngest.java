@@ -3,6 +3,7 @@ package org.igdm.gateway.file;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.igdm.gateway.batch.BatchRow;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,14 +11,24 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes a batch file through {@link BatchFile#inspect} and then row by row: a valid row goes on the queue (with an idempotency key derived
  * from the file when it has none), committed every {@code chunkSize} rows; an invalid row is handed to
- * {@code rejects}. Logs when it starts, every {@code progressEvery} while it runs, and a summary at the end.
+ * {@code rejects}. The file is a batch ({@link Ledger}): every row is handed on with its {@link BatchRow}. Logs when
+ * it starts, every {@code progressEvery} while it runs, and a summary at the end.
  */
 public final class BatchIngest {
 
     /** What is done with a row that breaks the request rules: it ends as a failed record. */
     @FunctionalInterface
     public interface Rejects {
-        void reject(String source, FileRow row) throws Exception;
+        void reject(BatchRow at, String source, FileRow row) throws Exception;
+    }
+
+    /** Where the file's batch is kept: opened once the file is checked, told how many rows are queued after each chunk. */
+    public interface Ledger {
+
+        /** Opens the file's batch and returns its id. */
+        String open(BatchFile file) throws Exception;
+
+        void queued(String batchId, long queued) throws Exception;
     }
 
     /** The counts of one file, and how long it took. */
@@ -46,13 +57,14 @@ public final class BatchIngest {
      *
      * @throws UnreadableFileException when the file cannot be read as a batch at all; nothing of it was queued
      */
-    public Summary run(Path path, String name, RowQueue queue, Rejects rejects) throws Exception {
+    public Summary run(Path path, String name, Ledger ledger, RowQueue queue, Rejects rejects) throws Exception {
         long started = System.nanoTime();
         FileState taken = FileState.of(path, name);
         BatchFile file = BatchFile.inspect(path, name);
         if (!taken.equals(FileState.of(path, name))) {
             throw new FileStillChangingException(name);
         }
+        String batch = ledger.open(file);
         LOG.info("file {}: {} rows ({}, content {}) checked in {} ms, queueing in chunks of {}", name, file.rows(),
                 file.format(), file.fingerprint(), Duration.ofNanos(System.nanoTime() - started).toMillis(), chunkSize);
         long nextReport = started + progressEvery.toNanos();
@@ -63,15 +75,17 @@ public final class BatchIngest {
             // the rows that were checked, and no more: what a writer appends now is not part of this batch
             for (FileRow row = next(rows, file, 0); row != null; row = next(rows, file, row.number())) {
                 String source = file.source(row.number());
+                BatchRow at = new BatchRow(batch, row.number());
                 if (row.isValid()) {
-                    queue.add(source, withKey(file, row));
+                    queue.add(at, source, withKey(file, row));
                     queued++;
                     if (++inChunk == chunkSize) {
                         queue.commit();
+                        ledger.queued(batch, queued);
                         inChunk = 0;
                     }
                 } else {
-                    rejects.reject(source, row);
+                    rejects.reject(at, source, row);
                     rejected++;
                 }
                 if (System.nanoTime() >= nextReport) {
@@ -83,6 +97,7 @@ public final class BatchIngest {
             }
         }
         queue.commit();
+        ledger.queued(batch, queued);
         FileState after = FileState.of(path, name);
         if (!taken.equals(after)) {
             throw new UnreadableFileException("the file changed while it was being queued (" + taken.size() + " bytes when taken, "

@@ -2,6 +2,7 @@ package org.igdm.gateway.file;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -9,14 +10,17 @@ import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsComponent;
 import org.igdm.gateway.GatewaySettings;
+import org.igdm.gateway.batch.BatchRow;
+import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.delivery.FailureCategory;
 import org.igdm.gateway.delivery.OutcomeRecorder;
 
 /**
- * The Java side of {@code routes/file-source.yaml}: the route hands it each complete file from the inbox, and
+ * The Java side of {@code routes/file-source.camel.yaml}: the route hands it each complete file from the inbox, and
  * moves the file on when it returns. Rows go to {@code ig.deliver} through the {@code jms} component's
- * connection factory (the broker the rest of the gateway uses); failed records go to the failed sink.
+ * connection factory (the broker the rest of the gateway uses); failed records go to the failed sink. Each file
+ * is a batch ({@link Batches}); a refused row's outcome is fed to it once its record is written.
  */
 public final class FileSource {
 
@@ -25,7 +29,7 @@ public final class FileSource {
 
     public FileSource(int chunkSize, int progressIntervalSeconds, String dataFolder) {
         this.ingest = new BatchIngest(chunkSize, Duration.ofSeconds(progressIntervalSeconds));
-        this.interrupted = new InterruptedFiles(Path.of(dataFolder, "file-source"));
+        this.interrupted = InterruptedFiles.under(dataFolder);
     }
 
     /**
@@ -37,17 +41,41 @@ public final class FileSource {
         Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         CamelContext context = exchange.getContext();
         boolean resumed = interrupted.begin(path);
+        Batches batches = Batches.of(context);
         try (ProducerTemplate records = context.createProducerTemplate();
                 RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory(), resumed)) {
-            ingest.run(path, name(exchange), queue, (source, row) -> writeFailed(records, source, record -> {
-                record.getMessage().setBody(row.input());
-                OutcomeRecorder.invalid(record, row.request(), row.invalid());
-            }));
+            ingest.run(path, name(exchange), ledger(path, batches), queue, (at, source, row) ->
+                    batches.recordWritten(writeFailed(records, source, record -> {
+                        record.setProperty(BatchRow.PROPERTY, at);
+                        record.getMessage().setBody(row.input());
+                        OutcomeRecorder.invalid(record, row.request(), row.invalid());
+                    })));
         } catch (UnreadableFileException unreadable) {
             interrupted.end(path);
             throw unreadable;
         }
         interrupted.end(path);
+    }
+
+    /** The file's batch: a new one, or the one an interrupted run of the same file opened. */
+    private BatchIngest.Ledger ledger(Path path, Batches batches) {
+        return new BatchIngest.Ledger() {
+            @Override
+            public String open(BatchFile file) throws Exception {
+                String batch = interrupted.batchOf(path);
+                if (batch == null) {
+                    batch = Batches.newId(file.fingerprint(), Instant.now());
+                    interrupted.remember(path, batch);
+                }
+                batches.open(batch, file.name(), file.fingerprint(), file.rows());
+                return batch;
+            }
+
+            @Override
+            public void queued(String batch, long queued) throws Exception {
+                batches.queued(batch, queued);
+            }
+        };
     }
 
     /** Writes the failed record of a file that {@link #queue} found unreadable, saying why. */
@@ -62,7 +90,7 @@ public final class FileSource {
     }
 
     /** One failed record, in an exchange of its own (not the file's: its file headers must not reach the sink). */
-    private static void writeFailed(ProducerTemplate records, String source, Processor recorder) throws Exception {
+    private static Exchange writeFailed(ProducerTemplate records, String source, Processor recorder) throws Exception {
         CamelContext context = records.getCamelContext();
         String sink = context.getRegistry().lookupByNameAndType("gatewaySettings", GatewaySettings.class).failedSink();
         Exchange written = records.send(sink, ExchangePattern.InOnly, record -> {
@@ -72,6 +100,7 @@ public final class FileSource {
         if (written.getException() != null) {
             throw written.getException();
         }
+        return written;
     }
 
     private static String name(Exchange exchange) {

@@ -8,6 +8,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.batch.BatchRow;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.request.SendRequest;
 
@@ -16,7 +17,7 @@ import org.igdm.gateway.request.SendRequest;
  * transaction, which is what makes a million rows fast (one disk sync per chunk, not per row). The messages look
  * exactly like the requests the JMS intake forwards: the canonical JSON, grouped by conversation so that
  * messages to one person are delivered in file order, and marked with {@code IgSource} saying where each
- * came from.
+ * came from; {@code IgBatch} and {@code IgBatchRow} name the row's batch, to which its outcome is fed.
  */
 final class JmsRowQueue implements RowQueue {
 
@@ -40,9 +41,11 @@ final class JmsRowQueue implements RowQueue {
     }
 
     @Override
-    public void add(String source, SendRequest request) throws Exception {
+    public void add(BatchRow at, String source, SendRequest request) throws Exception {
         TextMessage message = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
+        message.setStringProperty(Queues.BATCH_PROPERTY, at.batchId());
+        message.setLongProperty(Queues.BATCH_ROW_PROPERTY, at.row());
         message.setStringProperty(Queues.GROUP_PROPERTY, request.conversation());
         if (replay) {
             message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);

@@ -1,6 +1,6 @@
 package org.igdm.gateway.graph;
 
-/** What the gateway does with a failed call: the three answers of the error table in DESIGN.md. */
+/** What the gateway does with a failed call: the three answers of the error table in docs/design.md. */
 public enum ErrorClass {
     /** Retry with exponential backoff (network errors, 5xx, codes 1 and 2, {@code is_transient}). */
     TRANSIENT,

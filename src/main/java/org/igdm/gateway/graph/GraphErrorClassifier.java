@@ -4,7 +4,7 @@ import java.util.Set;
 
 /**
  * Sorts a failed Graph API call into an {@link ErrorClass}: the single home of the error table in
- * {@code shared/notes/graph-api.md}. Meta's HTTP status is not a reliable signal (rate limits come as 400
+ * docs/design.md. Meta's HTTP status is not a reliable signal (rate limits come as 400
  * or 403, code 2 as 500), so a known code decides first, then {@code is_transient}, then the status
  * (5xx and 408 transient, 429 a rate limit, any other refusal permanent).
  */

@@ -7,7 +7,7 @@ import org.apache.camel.Message;
 import org.igdm.gateway.delivery.DeliveryKeys;
 
 /**
- * Answers POST /messages with the outcome record of its delivery, under the status DESIGN.md gives each outcome.
+ * Answers POST /messages with the outcome record of its delivery, under the status docs/design.md gives each outcome.
  * The route enriches with {@code direct:deliver} through this strategy rather than calling it in line: the
  * delivery core handles its own failures, and Camel ends the calling route after a handled failure, before
  * the answer would be written. Only the record and the status cross over from the delivery's exchange.

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Java half of the HTTP source ({@code routes/http-source.yaml}): who may call, what a body must be,
+ * The Java half of the HTTP source ({@code routes/http-source.camel.yaml}): who may call, what a body must be,
  * what a bulk request queues, and the problem+json answers. {@link DeliveryAnswer} answers a delivery's
  * outcome; Vert.x already answers 405, 413 and 415 before a request reaches the route.
  */

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Java half of the MCP source ({@code routes/mcp-source.yaml}): the Model Context Protocol's JSON-RPC over
+ * The Java half of the MCP source ({@code routes/mcp-source.camel.yaml}): the Model Context Protocol's JSON-RPC over
  * Streamable HTTP, without sessions or server-sent events. Each POST carries one message and gets one JSON
  * answer, or 202 when it needs none (a notification). A {@code tools/call} leaves its {@code SendRequest} as the
  * body for the route to deliver ({@link McpToolAnswer} answers it); every other message is answered here.

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
@@ -15,8 +17,8 @@ import org.igdm.gateway.pacing.AccountGate;
 /**
  * The gateway's own figures, next to Camel's route metrics at /observe/metrics: messages sent, messages failed
  * per category, retries of transient failures, the account's pacing (the usage Meta reported, the pace
- * it leads to, pauses for rate limits and outages), and the webhooks (events kept by kind, refused signatures,
- * sends refused for the messaging window).
+ * it leads to, pauses for rate limits and outages), the webhooks (events kept by kind, refused signatures,
+ * sends refused for the messaging window), and the rows still pending in each dropped file's batch.
  */
 public final class GatewayMetrics {
 
@@ -31,6 +33,7 @@ public final class GatewayMetrics {
     private final Counter signaturesRefused;
     private final Counter refusedByWindow;
     private final Map<String, Counter> webhookEvents = new ConcurrentHashMap<>();
+    private final MultiGauge pendingBatchRows;
 
     public GatewayMetrics(MeterRegistry registry, AccountGate gate) {
         this.registry = registry;
@@ -57,6 +60,9 @@ public final class GatewayMetrics {
                 .register(registry);
         FunctionCounter.builder("gateway.pacing.breaker.openings", gate, AccountGate::breakerOpenings)
                 .description("Times the circuit breaker opened because the Graph API kept failing").register(registry);
+        this.pendingBatchRows = MultiGauge.builder("gateway.batch.rows.pending")
+                .description("Rows of a dropped file's batch without an outcome yet, by batch id (unfinished batches only)")
+                .register(registry);
     }
 
     /** Binds the metrics on the registry Camel's Prometheus endpoint scrapes (created here if Camel has none yet). */
@@ -105,5 +111,12 @@ public final class GatewayMetrics {
 
     public void refusedByWindow() {
         refusedByWindow.increment();
+    }
+
+    /** The rows pending in each unfinished batch, by batch id; a batch not named any more leaves the metric. */
+    public void pendingBatchRows(Map<String, Long> pendingPerBatch) {
+        pendingBatchRows.register(pendingPerBatch.entrySet().stream()
+                .map(batch -> MultiGauge.Row.of(Tags.of("batch", batch.getKey()), batch.getValue()))
+                .toList(), true);
     }
 }

@@ -113,8 +113,8 @@ public final class Benchmark {
 
     /** The baseline: the same form bodies straight to the stub from a plain client at the same concurrency. */
     private HttpLoad.Result rawClient(StubProcess stub) throws Exception {
-        AccessToken token = new AccessToken(GatewayProcess.TOKEN);
-        String url = stub.baseUrl() + "/v25.0/" + GatewayProcess.USER_ID + "/messages";
+        AccessToken token = new AccessToken(BenchGateway.TOKEN);
+        String url = stub.baseUrl() + "/v25.0/" + BenchGateway.USER_ID + "/messages";
         HttpLoad load = new HttpLoad(options.concurrency);
         load.post(url, GraphForm.CONTENT_TYPE, options.warmup, i -> GraphForm.encode(request(1, i), token));
         long self = ProcessHandle.current().pid();
@@ -129,22 +129,22 @@ public final class Benchmark {
         List<String> jvm = options.jfr != null
                 ? List.of("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfr + ",filename=" + home.resolve("gateway.jfr"))
                 : List.of();
-        try (GatewayProcess gateway = GatewayProcess.start(home.resolve("gateway"), stub.baseUrl(), options.concurrency, jvm)) {
+        try (BenchGateway gateway = BenchGateway.start(home.resolve("gateway"), stub.baseUrl(), options.concurrency, jvm)) {
             Thread.sleep(2000);
-            double idleRss = gateway.process().rssMib();
+            double idleRss = JavaProcess.rssMib(gateway.process().pid());
             row("startup to ready, s (bare JVM + HTTP server vs gateway)", stub.startup().toMillis() / 1000.0,
-                    gateway.startup().toMillis() / 1000.0, "≤ 3 s");
+                    gateway.process().startup().toMillis() / 1000.0, "≤ 3 s");
             row("idle RSS, MiB (stub JVM vs gateway)", stubIdleRss, idleRss, "");
 
             queueAndDeliver(stub, gateway, 3, options.warmup);
-            double cpuBefore = gateway.process().cpuSeconds();
+            double cpuBefore = JavaProcess.cpuSeconds(gateway.process().pid());
             long start = System.nanoTime();
             producerRate = queueAndDeliver(stub, gateway, 4, options.messages);
             row("delivery, messages/s (raw client vs JMS source)", rawRate,
                     options.messages * 1e9 / (System.nanoTime() - start), "≥ 0.7×");
             // CPU time is what a shared machine cannot blur: the cost of each message, whatever the neighbours do
             row("CPU per message, µs (raw client process vs gateway process, JMS source)", rawCpuMicros,
-                    (gateway.process().cpuSeconds() - cpuBefore) * 1e6 / options.messages, "");
+                    (JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore) * 1e6 / options.messages, "");
 
             httpSource(gateway, raw);
         }
@@ -154,7 +154,7 @@ public final class Benchmark {
      * Puts {@code count} requests on ig.send and waits until the sent sink holds them all; returns the producer's
      * own rate, the baseline of how fast a program queues requests itself.
      */
-    private double queueAndDeliver(StubProcess stub, GatewayProcess gateway, int scenario, int count) throws Exception {
+    private double queueAndDeliver(StubProcess stub, BenchGateway gateway, int scenario, int count) throws Exception {
         Delivered before = Delivered.now(stub, gateway);
         long start = System.nanoTime();
         JmsProducer.send(gateway.jmsPort(), count, i -> requestJson(scenario, i));
@@ -163,7 +163,7 @@ public final class Benchmark {
         return produced;
     }
 
-    private void httpSource(GatewayProcess gateway, HttpLoad.Result raw) throws Exception {
+    private void httpSource(BenchGateway gateway, HttpLoad.Result raw) throws Exception {
         HttpLoad load = new HttpLoad(options.concurrency);
         load.post(gateway.messagesUrl(), JSON, options.warmup, i -> requestJson(5, i));
         HttpLoad.Result http = load.post(gateway.messagesUrl(), JSON, options.messages, i -> requestJson(6, i));
@@ -182,7 +182,7 @@ public final class Benchmark {
                 out.write(row.recipientId() + "," + row.message().asText() + "\n");
             }
         }
-        try (GatewayProcess gateway = GatewayProcess.start(home.resolve("file-gateway"), stub.baseUrl(), options.concurrency, List.of())) {
+        try (BenchGateway gateway = BenchGateway.start(home.resolve("file-gateway"), stub.baseUrl(), options.concurrency, List.of())) {
             Delivered before = Delivered.now(stub, gateway);
             long start = System.nanoTime();
             // a rename, so the gateway never sees a half-written file
@@ -206,14 +206,14 @@ public final class Benchmark {
                     + String.format(Locale.ROOT, "%.1f", queuedWall) + " s)", producerRate, queuedRate, "≥ 20,000 rows/s");
             row(label + ": delivered end to end, messages/s (raw client vs gateway; " + delivered + " rows in "
                     + String.format(Locale.ROOT, "%.0f", (System.nanoTime() - start) / 1e9) + " s)", rawRate, deliveredRate, "");
-            row(label + ": peak RSS with -Xmx256m, MiB (VmHWM)", Double.NaN, gateway.process().peakRssMib(), "completes");
+            row(label + ": peak RSS with -Xmx256m, MiB (VmHWM)", Double.NaN, JavaProcess.peakRssMib(gateway.process().pid()), "completes");
         }
     }
 
     /** How many sends the stub had answered and the sent sink held at one moment, to wait for more from there. */
-    private record Delivered(StubProcess stub, GatewayProcess gateway, long calls, long records) {
+    private record Delivered(StubProcess stub, BenchGateway gateway, long calls, long records) {
 
-        static Delivered now(StubProcess stub, GatewayProcess gateway) {
+        static Delivered now(StubProcess stub, BenchGateway gateway) {
             return new Delivered(stub, gateway, stub.count(), gateway.sentRecords());
         }
 

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * A JVM of its own (the stub, the gateway), so that its CPU and memory are its own: started with this JDK,
- * its output in a log file, its memory read from {@code /proc/<pid>/status}.
+ * A JVM of its own (the stub), so that its CPU and memory are its own: started with this JDK, its output in a log
+ * file. The memory and CPU of any process (the gateway's too) are read from {@code /proc/<pid>/}.
  */
 final class JavaProcess implements AutoCloseable {
 
@@ -64,17 +64,17 @@ final class JavaProcess implements AutoCloseable {
 
     /** Resident memory now, in MiB. */
     double rssMib() {
-        return status("VmRSS:");
+        return rssMib(process.pid());
     }
 
-    /** The most resident memory the process ever had, in MiB. */
-    double peakRssMib() {
-        return status("VmHWM:");
+    /** Resident memory now of any process of this machine, in MiB. */
+    static double rssMib(long pid) {
+        return status(pid, "VmRSS:");
     }
 
-    /** CPU time the process has used so far, user and system, in seconds. */
-    double cpuSeconds() {
-        return cpuSeconds(process.pid());
+    /** The most resident memory a process of this machine ever had, in MiB. */
+    static double peakRssMib(long pid) {
+        return status(pid, "VmHWM:");
     }
 
     /** CPU time of any process of this machine, from {@code /proc/<pid>/stat}: utime and stime, in clock ticks of 10 ms. */
@@ -89,9 +89,9 @@ final class JavaProcess implements AutoCloseable {
         }
     }
 
-    private double status(String field) {
+    private static double status(long pid, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith(field)) {
                     return Long.parseLong(line.substring(field.length()).replace("kB", "").strip()) / 1024.0;
                 }

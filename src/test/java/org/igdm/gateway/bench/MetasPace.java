@@ -39,10 +39,9 @@ final class MetasPace {
         Path folder = home.resolve("pace-" + accounts);
         Files.createDirectories(folder);
         try (StubProcess stub = StubProcess.start(folder, "stub.log", 0, DELAY_MILLIS, JITTER_MILLIS);
-                GatewayProcess gateway = GatewayProcess.start(folder.resolve("gateway"), settings(stub.baseUrl(), accounts),
-                        List.of())) {
+                BenchGateway gateway = BenchGateway.start(folder.resolve("gateway"), settings(stub.baseUrl(), accounts), List.of())) {
             String loadBefore = loadAverage();
-            double cpuBefore = gateway.process().cpuSeconds();
+            double cpuBefore = JavaProcess.cpuSeconds(gateway.process().pid());
             long start = System.nanoTime();
             JmsProducer.send(gateway.jmsPort(), messages, i -> request(accounts, i));
             if (!stub.awaitCount(messages, Duration.ofMinutes(30))) {
@@ -52,10 +51,10 @@ final class MetasPace {
                 Thread.sleep(10);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cpu = gateway.process().cpuSeconds() - cpuBefore;
+            double cpu = JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore;
             int busiest = stub.peakPerSecond().values().stream().mapToInt(Integer::intValue).max().orElse(0);
             return new Result(accounts, messages, messages / seconds, busiest, cpu * 1e6 / messages,
-                    gateway.process().peakRssMib(), loadBefore, loadAverage());
+                    JavaProcess.peakRssMib(gateway.process().pid()), loadBefore, loadAverage());
         }
     }
 
@@ -64,10 +63,10 @@ final class MetasPace {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("ig.graph-url", graphUrl);
         settings.put("ig.user-id", userId(0));
-        settings.put("ig.access-token", GatewayProcess.TOKEN);
+        settings.put("ig.access-token", BenchGateway.TOKEN);
         for (int a = 1; a < accounts; a++) {
             settings.put("ig.accounts." + accountName(a) + ".user-id", userId(a));
-            settings.put("ig.accounts." + accountName(a) + ".access-token", GatewayProcess.TOKEN + a);
+            settings.put("ig.accounts." + accountName(a) + ".access-token", BenchGateway.TOKEN + a);
         }
         return settings;
     }

@@ -11,46 +11,42 @@ import static org.igdm.gateway.support.GraphStub.form;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import jakarta.jms.Queue;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.LegacyJmsClient;
 import org.igdm.gateway.support.RunningGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The JMS door, against the real embedded broker over TCP, the way a legacy application connects. */
 class JmsSourceTest {
 
-    @TempDir
-    Path home;
+    @RegisterExtension
+    final GatewayFixture app = GatewayFixture.withDefaults();
     GraphStub meta;
-    Map<String, String> settings;
     RunningGateway gateway;
     LegacyJmsClient legacy;
 
     @BeforeEach
-    void start() throws Exception {
-        meta = new GraphStub();
-        settings = RunningGateway.defaults(home, meta.url());
-        gateway = RunningGateway.start(home, settings);
+    void connect() throws Exception {
+        meta = app.meta();
+        gateway = app.gateway();
         legacy = new LegacyJmsClient(port());
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void disconnect() throws Exception {
         legacy.close();
-        gateway.close();
-        meta.close();
     }
 
     private int port() {
-        return Integer.parseInt(settings.get("gateway.jms.port"));
+        return app.jmsPort();
     }
 
     @Test
@@ -186,7 +182,7 @@ class JmsSourceTest {
         int beforeRestart = gateway.sent().size();
         assertThat(beforeRestart).isLessThan(count);
 
-        gateway = RunningGateway.start(home, settings);
+        gateway = app.startAgain();
         legacy = new LegacyJmsClient(port());
         gateway.awaitOutcomes(count);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> gateway.sent().size() == count);

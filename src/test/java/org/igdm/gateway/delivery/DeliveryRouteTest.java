@@ -11,54 +11,58 @@ import static org.igdm.gateway.support.GraphStub.form;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
+import org.igdm.gateway.Application;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.request.SendRequest;
+import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.igdm.gateway.support.TestLog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The delivery core in the running application: what Meta receives, and what each outcome leaves in the sinks. */
+@CamelMainTest(mainClass = Application.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeliveryRouteTest {
 
-    @TempDir
-    static Path home;
-    static GraphStub meta;
-    static RunningGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        meta = new GraphStub();
-        Map<String, String> settings = RunningGateway.defaults(home, meta.url());
+    @RegisterExtension
+    static final GatewayFixture app = GatewayFixture.forCamelMainTest(settings -> {
         settings.put("gateway.retry.max-attempts", "3");
         // these tests count each message's own retries; the breaker, which trips across messages, has PacingTest
         settings.put("gateway.breaker.failure-threshold", "1000");
         settings.put("gateway.pacing.rate-limit-pause-ms", "500");
-        gateway = RunningGateway.start(home, settings);
-    }
+    });
 
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-        meta.close();
+    @BeanInject
+    AccountGate gate;
+    GraphStub meta;
+    RunningGateway gateway;
+    /** Where the log stood when the test began: its own lines come after. */
+    long logMark;
+
+    @Configure
+    void settings(MainConfigurationProperties main) {
+        app.configure(main);
     }
 
     @BeforeEach
-    void freshSinks() throws Exception {
-        AccountGate gate = gateway.context().getRegistry().findSingleByType(AccountGate.class);
+    void accountNotPaused() {
         await().atMost(Duration.ofSeconds(5)).until(() -> !gate.paused());
-        meta.reset();
-        gateway.clearSinks();
+        meta = app.meta();
+        gateway = app.gateway();
+        logMark = TestLog.mark();
     }
 
     private Exchange deliver(Object request) {
@@ -223,8 +227,7 @@ class DeliveryRouteTest {
 
         assertThat(meta.sends()).hasSize(1);
         assertThat(gateway.failed().get(0).path("error").path("code").asInt()).isEqualTo(190);
-        assertThat(Files.readString(Path.of("target/test-logs/gateway.log")))
-                .contains("ALARM: Meta refused the access token (code 190)");
+        assertThat(TestLog.since(logMark)).contains("ALARM: Meta refused the access token (code 190)");
     }
 
     @Test
@@ -268,6 +271,6 @@ class DeliveryRouteTest {
         }
         assertThat(gateway.sent()).hasSize(1);
         assertThat(gateway.failed()).hasSize(2);
-        assertThat(Files.readString(Path.of("target/test-logs/gateway.log"))).doesNotContain(RunningGateway.TOKEN);
+        assertThat(TestLog.since(logMark)).doesNotContain(RunningGateway.TOKEN);
     }
 }

@@ -223,13 +223,11 @@ class FileSourceTest {
         awaitLanded(".done", "resumed.csv", 1);
         gateway.awaitOutcomes(2);
 
-        // as after a crash while the file was being queued: the same file is back in the inbox, still marked
-        Path again = inbox.resolve("resumed.csv.part");
-        Files.writeString(again, content);
-        Files.setLastModifiedTime(again, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
-        Path marks = gateway.home().resolve("data").resolve("file-source");
-        Files.createDirectories(marks);
-        Files.createFile(marks.resolve("resumed.csv." + content.length() + ".1700000000000"));
+        // as after a crash while the file was being queued: the same file is back in the inbox, marked as begun
+        // the way the file source marks it (the mark's own form is the source's business)
+        InterruptedFiles marks = InterruptedFiles.under(FIXTURE.settings().get("gateway.data"));
+        Path again = stage("resumed.csv", content);
+        assertThat(marks.begin(again)).isFalse();
         Files.move(again, inbox.resolve("resumed.csv"), StandardCopyOption.ATOMIC_MOVE);
         awaitLanded(".done", "resumed.csv", 2);
         Thread.sleep(1000);
@@ -237,9 +235,22 @@ class FileSourceTest {
         assertThat(textsMetaReceived()).containsExactlyInAnyOrder("first run", "first run too");
         assertThat(gateway.sent()).hasSize(2);
         assertThat(gateway.failed()).as("rows handed over again end with their first record").isEmpty();
-        try (Stream<Path> left = Files.list(marks)) {
-            assertThat(left).as("the mark goes once the file is done").isEmpty();
-        }
+
+        // the mark went once the file was done: the very same file dropped once more is a new drop, its rows duplicates
+        Files.move(stage("resumed.csv", content), inbox.resolve("resumed.csv"), StandardCopyOption.ATOMIC_MOVE);
+        awaitLanded(".done", "resumed.csv", 3);
+        gateway.awaitOutcomes(4);
+        assertThat(gateway.failed()).hasSize(2)
+                .allSatisfy(r -> assertThat(r.path("error").path("category").asText()).isEqualTo("duplicate"));
+        assertThat(textsMetaReceived()).hasSize(2);
+    }
+
+    /** The file as it will sit in the inbox (same name, size and time stamp each time), written outside it. */
+    private static Path stage(String name, String content) throws IOException {
+        Path staged = Files.createDirectories(gateway.home().resolve("staging")).resolve(name);
+        Files.writeString(staged, content);
+        Files.setLastModifiedTime(staged, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+        return staged;
     }
 
     @Test

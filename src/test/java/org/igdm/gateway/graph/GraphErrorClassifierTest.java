@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Every row of the error table in shared/notes/graph-api.md, with the HTTP status Meta has been seen to use. */
+/** Every row of the error table in docs/design.md, with the HTTP status Meta has been seen to use. */
 class GraphErrorClassifierTest {
 
     @ParameterizedTest(name = "HTTP {0}, code {1}/{2}, is_transient={3} -> {4}")

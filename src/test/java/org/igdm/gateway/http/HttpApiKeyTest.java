@@ -5,11 +5,18 @@ import static org.igdm.gateway.support.GatewayHttp.json;
 
 import java.net.http.HttpResponse;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
+import org.igdm.gateway.Application;
 import org.igdm.gateway.support.GatewayFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A gateway with API keys: every send needs one of them as a bearer token. */
+@CamelMainTest(mainClass = Application.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpApiKeyTest {
 
     private static final String KEY_ONE = "k1-5f0c9a7e2b8d4e61";
@@ -17,7 +24,12 @@ class HttpApiKeyTest {
     private static final String HELLO = "{\"recipient_id\":\"42\",\"message\":\"hello\"}";
 
     @RegisterExtension
-    static final GatewayFixture app = GatewayFixture.withSettings(settings -> settings.put("gateway.http.api-keys", " " + KEY_ONE + " , " + KEY_TWO + " "));
+    static final GatewayFixture app = GatewayFixture.forCamelMainTest(settings -> settings.put("gateway.http.api-keys", " " + KEY_ONE + " , " + KEY_TWO + " "));
+
+    @Configure
+    void settings(MainConfigurationProperties main) {
+        app.configure(main);
+    }
 
     @Test
     void withoutAKeyTheAnswerIs401AndNothingIsSent() {

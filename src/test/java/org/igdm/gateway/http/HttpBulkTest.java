@@ -66,7 +66,7 @@ class HttpBulkTest {
     void queuedMessagesAreCanonicalJsonGroupedByRecipientAndCarryNoHttpHeader(@TempDir Path elsewhere) throws Exception {
         // a gateway without the delivery consumers leaves the queued messages on ig.deliver to be looked at
         Map<String, String> noConsumer = RunningGateway.defaults(elsewhere, app.meta().url());
-        noConsumer.put("camel.main.routes-exclude-pattern", "**/jms-source.yaml");
+        noConsumer.put("camel.main.routes-exclude-pattern", "**/jms-source.camel.yaml");
         try (RunningGateway queueOnly = RunningGateway.start(elsewhere, noConsumer);
                 LegacyJmsClient legacy = new LegacyJmsClient(Integer.parseInt(noConsumer.get("gateway.jms.port")))) {
             HttpResponse<String> response = queueOnly.http().post("/messages/bulk",

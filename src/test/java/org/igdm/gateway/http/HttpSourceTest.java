@@ -18,23 +18,35 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.test.main.junit5.Configure;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import org.igdm.gateway.Application;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
 import org.igdm.gateway.support.TestLog;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-/** POST /messages on the running gateway without API keys: each answer DESIGN.md names, and what Meta receives. */
+/** POST /messages on the running gateway without API keys: each answer docs/design.md names, and what Meta receives. */
+@CamelMainTest(mainClass = Application.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpSourceTest {
 
     private static final String HELLO = "{\"recipient_id\":\"1234567890\",\"message\":\"Hello, world\"}";
 
     @RegisterExtension
-    static final GatewayFixture app = GatewayFixture.withSettings(settings -> settings.put("gateway.retry.max-attempts", "2"));
+    static final GatewayFixture app = GatewayFixture.forCamelMainTest(settings -> settings.put("gateway.retry.max-attempts", "2"));
+
+    @Configure
+    void settings(MainConfigurationProperties main) {
+        app.configure(main);
+    }
 
     @Test
     void aSentMessageIsAnswered200WithItsSentRecord() {
@@ -266,7 +278,10 @@ class HttpSourceTest {
         Map<?, ?> description = (Map<?, ?>) new Load(LoadSettings.builder().build()).loadFromString(response.body());
         assertThat(description.get("openapi")).asString().startsWith("3.");
         Map<?, ?> paths = (Map<?, ?>) description.get("paths");
-        assertThat(paths).asInstanceOf(InstanceOfAssertFactories.MAP).containsOnlyKeys("/messages", "/messages/bulk", "/mcp");
+        assertThat(paths).asInstanceOf(InstanceOfAssertFactories.MAP).containsOnlyKeys("/messages", "/messages/bulk", "/mcp", "/batches", "/batches/{id}");
+        assertThat(((Map<?, ?>) ((Map<?, ?>) paths.get("/batches/{id}")).get("get")).get("responses"))
+                .asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsOnlyKeys("200", "401", "404");
         assertThat(((Map<?, ?>) ((Map<?, ?>) paths.get("/messages")).get("post")).get("responses"))
                 .asInstanceOf(InstanceOfAssertFactories.MAP)
                 .containsKeys("200", "400", "401", "405", "413", "415", "422", "503");

@@ -16,39 +16,30 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.nio.file.Path;
 import org.igdm.gateway.broker.EmbeddedBroker;
 import org.igdm.gateway.support.GatewayHttp;
+import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** /observe/health and /observe/metrics on the running gateway. */
 class ObserveTest {
 
-    @TempDir
-    Path home;
+    @RegisterExtension
+    // an operator's bound on the callers that wait for Meta (by default it is sized from the accounts' paces)
+    final GatewayFixture app = GatewayFixture.withSettings(settings -> settings.put("gateway.http.max-concurrent-sends", "16"));
     GraphStub meta;
     RunningGateway gateway;
     GatewayHttp http;
 
     @BeforeEach
-    void start() throws Exception {
-        meta = new GraphStub();
-        Map<String, String> settings = RunningGateway.defaults(home, meta.url());
-        // an operator's bound on the callers that wait for Meta (by default it is sized from the accounts' paces)
-        settings.put("gateway.http.max-concurrent-sends", "16");
-        gateway = RunningGateway.start(home, settings);
+    void start() {
+        meta = app.meta();
+        gateway = app.gateway();
         http = gateway.http();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        gateway.close();
-        meta.close();
     }
 
     @Test

@@ -11,7 +11,6 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,36 +20,33 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import org.igdm.gateway.broker.Queues;
+import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GatewayHttp;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.LegacyJmsClient;
 import org.igdm.gateway.support.RunningGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The account's manners, measured where Meta would see them: the arrival times at the stub (Meta's per-kind limits included). */
 class PacingTest {
 
-    @TempDir
-    Path home;
+    @RegisterExtension
+    final GatewayFixture app = GatewayFixture.startedByEachTest();
     GraphStub meta;
     RunningGateway gateway;
     LegacyJmsClient legacy;
 
     private void start(Map<String, String> overrides) throws Exception {
-        meta = new GraphStub();
-        Map<String, String> settings = RunningGateway.defaults(home, meta.url());
-        settings.putAll(overrides);
-        gateway = RunningGateway.start(home, settings);
-        legacy = new LegacyJmsClient(Integer.parseInt(settings.get("gateway.jms.port")));
+        meta = app.meta();
+        gateway = app.start(settings -> settings.putAll(overrides));
+        legacy = new LegacyJmsClient(app.jmsPort());
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void disconnect() throws Exception {
         legacy.close();
-        gateway.close();
-        meta.close();
     }
 
     private void queue(int count) throws Exception {

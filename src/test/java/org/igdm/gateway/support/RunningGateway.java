@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,21 +23,28 @@ import org.igdm.gateway.Application;
 import org.igdm.gateway.Json;
 
 /**
- * The real gateway, started in this JVM as {@code java -jar} would start it (same Main, same
- * application.properties, same YAML routes), with its folders in a fresh temporary directory and Meta
- * replaced by a stub on loopback.
+ * The real gateway in this JVM, started as {@code java -jar} would start it (same Main, same application.properties,
+ * same YAML routes) or by camel-test-main-junit5, with its folders in a fresh temporary directory and Meta replaced
+ * by a stub on loopback.
  */
 public final class RunningGateway implements AutoCloseable {
 
     public static final String TOKEN = "test-token-7fbe2c1e9a4d4c0b8e1f";
     public static final String USER_ID = "17841400000000001";
 
-    private final Main main;
+    private final CamelContext context;
     private final Path home;
+    private final AutoCloseable stop;
 
-    private RunningGateway(Main main, Path home) {
-        this.main = main;
+    private RunningGateway(CamelContext context, Path home, AutoCloseable stop) {
+        this.context = context;
         this.home = home;
+        this.stop = stop;
+    }
+
+    /** A gateway that camel-test-main-junit5 started and stops ({@code @CamelMainTest}), with its folders under {@code home}. */
+    static RunningGateway startedByCamelMainTest(CamelContext context, Path home) {
+        return new RunningGateway(context, home, () -> { });
     }
 
     /** Settings every test gateway shares: fast retries, folders under {@code home}, Meta at {@code graphUrl}. */
@@ -82,10 +90,10 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static RunningGateway start(Path home, Map<String, String> settings) throws Exception {
-        Main main = new Main(Application.class);
+        Main main = Application.create();
         settings.forEach(main::addOverrideProperty);
         main.start();
-        return new RunningGateway(main, home);
+        return new RunningGateway(main.getCamelContext(), home, main::stop);
     }
 
     /**
@@ -102,7 +110,7 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public CamelContext context() {
-        return main.getCamelContext();
+        return context;
     }
 
     public ProducerTemplate producer() {
@@ -171,7 +179,12 @@ public final class RunningGateway implements AutoCloseable {
 
         /** Records in both sinks, counted without parsing them. */
         public long count() {
-            return lines("sent").size() + lines("failed").size();
+            return lineCount("sent") + lineCount("failed");
+        }
+
+        /** Records in the sent sink, counted without reading them into memory (a benchmark's million included). */
+        public long sentCount() {
+            return lineCount("sent");
         }
 
         private List<JsonNode> records(String sink) {
@@ -186,14 +199,39 @@ public final class RunningGateway implements AutoCloseable {
             return records;
         }
 
-        private List<String> lines(String sink) {
+        private long lineCount(String sink) {
+            long count = 0;
+            byte[] buffer = new byte[1 << 16];
+            for (Path file : files(sink)) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (int read = in.read(buffer); read > 0; read = in.read(buffer)) {
+                        for (int i = 0; i < read; i++) {
+                            count += buffer[i] == '\n' ? 1 : 0;
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return count;
+        }
+
+        private List<Path> files(String sink) {
             Path folder = home.resolve("outbox").resolve(sink);
             if (!Files.isDirectory(folder)) {
                 return List.of();
             }
-            List<String> lines = new ArrayList<>();
             try (Stream<Path> files = Files.list(folder)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList()) {
+                return files.filter(f -> f.toString().endsWith(".jsonl")).sorted().toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private List<String> lines(String sink) {
+            List<String> lines = new ArrayList<>();
+            try {
+                for (Path file : files(sink)) {
                     Files.readAllLines(file).stream().filter(line -> !line.isBlank()).forEach(lines::add);
                 }
             } catch (IOException e) {
@@ -205,6 +243,6 @@ public final class RunningGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        main.stop();
+        stop.close();
     }
 }

@@ -1,4 +1,4 @@
-package org.igdm.gateway.sandbox;
+package org.igdm.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package org.igdm.gateway.sandbox;
+package org.igdm.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.igdm.gateway.sandbox;
+package org.igdm.demo;
 
 import java.util.Map;
 

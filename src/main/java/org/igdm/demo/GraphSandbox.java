@@ -1,4 +1,4 @@
-package org.igdm.gateway.sandbox;
+package org.igdm.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package org.igdm.gateway.sandbox;
+package org.igdm.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,13 +23,15 @@ import org.igdm.gateway.broker.SendToQueue;
 import org.igdm.gateway.support.GatewayHttp;
 import org.igdm.gateway.support.LegacyJmsClient;
 import org.igdm.gateway.support.RunningGateway;
+import org.igdm.gateway.support.TestLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as the README runs it: the demo profile and nothing else but folders and free ports (the settings a
  * newcomer never touches), the embedded broker, the sandbox playing Meta, the sample batches through the file
- * drop, HTTP callers and probes, and a legacy JMS client that drives every path.
+ * drop, HTTP callers and probes, and a legacy JMS client that drives every path. Here the gateway runs in this
+ * JVM; DistributionIT runs the README's command itself (the distribution's start script) from another folder.
  */
 class DemoProfileTest {
 
@@ -39,10 +41,11 @@ class DemoProfileTest {
     @Test
     void everyPathOfTheGatewayEndsInItsSinkAgainstTheSandbox() throws Exception {
         Map<String, String> settings = RunningGateway.demoDefaults(home);
+        long logMark = TestLog.mark();
         try (RunningGateway gateway = RunningGateway.startDemo(home, settings);
              LegacyJmsClient legacy = new LegacyJmsClient(Integer.parseInt(settings.get("gateway.jms.port")))) {
             assertThat(gateway.context().getRegistry().lookupByName("graphSandbox")).isInstanceOf(GraphSandbox.class);
-            assertThat(Files.readString(Path.of("target/test-logs/gateway.log")))
+            assertThat(TestLog.since(logMark))
                     .contains("DEMO PROFILE: NO REAL INSTAGRAM MESSAGE IS SENT")
                     .contains("Sample batches dropped into " + home.resolve("inbox").toAbsolutePath() + ": [demo-batch.csv, demo-batch.json]");
 
@@ -137,11 +140,12 @@ class DemoProfileTest {
         Map<String, String> settings = RunningGateway.demoDefaults(home);
         String broker = "tcp://127.0.0.1:" + settings.get("gateway.jms.port");
         settings.put("ig.access-token", "EAA-a-real-looking-token");
+        long logMark = TestLog.mark();
         try (RunningGateway gateway = RunningGateway.startDemo(home, settings)) {
             assertThat(SendToQueue.send(List.of(request("17841400000000301", "order-77")), broker, new PrintStream(OutputStream.nullOutputStream())))
                     .isTrue();
             assertThat(categories(fromJms(gateway.failed()))).containsExactly("order-77/rejected/190");
-            assertThat(Files.readString(Path.of("target/test-logs/gateway.log"))).contains("ALARM: Meta refused the access token")
+            assertThat(TestLog.since(logMark)).contains("ALARM: Meta refused the access token")
                     .doesNotContain("EAA-a-real-looking-token");
         }
 

@@ -1,8 +1,9 @@
-package org.igdm.gateway.sandbox;
+package org.igdm.demo;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
@@ -12,26 +13,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo profile's part of the startup ({@code -Dcamel.main.profile=demo} loads application-demo.properties, which
- * alone sets {@code gateway.demo.sandbox=true}): starts the {@link GraphSandbox}, makes sure the gateway sends to it
- * and nowhere else, drops the sample batches into the inbox and says loudly that no real message is sent.
- * Outside the demo profile it does nothing: no sandbox, no port.
+ * The demo profile's configuration: starts the {@link GraphSandbox}, makes sure the gateway sends to it and nowhere
+ * else, drops the sample batches into the inbox and says loudly that no real message is sent. Only
+ * application-demo.properties names it ({@code camel.main.configuration-classes}), and it lives outside the package
+ * that Camel Main scans for the gateway's own configuration: without the demo profile there is no sandbox, no port.
+ * It runs after the gateway's configuration, whose checked settings it reads.
  */
-public final class DemoProfile {
+public final class DemoProfile implements CamelConfiguration {
 
-    public static final String SWITCH = "gateway.demo.sandbox";
     public static final String PORT = "gateway.demo.sandbox-port";
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoProfile.class);
 
-    private DemoProfile() {
-    }
-
-    public static void wire(CamelContext context, GatewaySettings settings, WebhookSettings webhooks) throws Exception {
+    @Override
+    public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        if (!switchedOn(properties)) {
-            return;
+        GatewaySettings settings = context.getRegistry().findSingleByType(GatewaySettings.class);
+        if (settings == null) {
+            throw new IllegalStateException("The demo profile runs on top of the gateway: "
+                    + "camel.main.configuration-classes must name " + DemoProfile.class.getName()
+                    + " only alongside the gateway's own configuration");
         }
+        WebhookSettings webhooks = WebhookSettings.from(properties);
         // with the demo's webhook settings, the sandbox also plays users who write, through signed webhooks
         SandboxUsers users = webhooks.enabled()
                 ? new SandboxUsers(Integer.parseInt(properties.resolveProperty("gateway.http.port").orElseThrow().strip()), webhooks.appSecret())
@@ -61,14 +64,6 @@ public final class DemoProfile {
                 LOG.warn(banner);
             }
         });
-    }
-
-    private static boolean switchedOn(PropertiesComponent properties) {
-        String value = properties.resolveProperty(SWITCH).map(String::strip).orElse("false");
-        if (!value.equals("true") && !value.equals("false")) {
-            throw new IllegalStateException("The gateway cannot start:\n  - " + SWITCH + " must be true or false, got '" + value + "'");
-        }
-        return value.equals("true");
     }
 
     private static int port(PropertiesComponent properties) {
