@@ -13,6 +13,7 @@ import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyRepository;
+import org.igdm.gateway.jms.JmsIntake;
 import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
@@ -71,6 +72,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         BrokerWiring.wire(context, settings);
+        JmsIntake.wire(context, settings);
         GatewayMetrics metrics = GatewayMetrics.bind(context, gate, settings.instance());
         Batches.wire(context, store.dataSource(), metrics);
         // the users' messages from Meta's webhooks feed the window store, which the delivery route consults

@@ -2,10 +2,13 @@ package org.igdm.gateway;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.camel.spi.PropertiesComponent;
+import org.igdm.gateway.broker.BrokerSettings;
 import org.igdm.gateway.graph.AccessToken;
 import org.igdm.gateway.pacing.KindLimitSettings;
 import org.igdm.gateway.pacing.PacingSettings;
@@ -28,8 +31,7 @@ public record GatewaySettings(
         String sentSink,
         String failedSink,
         String dataDir,
-        String brokerUrl,
-        int jmsPort,
+        BrokerSettings broker,
         PacingSettings pacing,
         KindLimitSettings kindLimits,
         StoreSettings store,
@@ -48,8 +50,16 @@ public record GatewaySettings(
         String sentSink = reader.required("gateway.sink.sent", "a Camel endpoint URI for sent records");
         String failedSink = reader.required("gateway.sink.failed", "a Camel endpoint URI for failed records");
         String dataDir = reader.required("gateway.data", "a folder for the broker journal and the idempotency store");
-        String brokerUrl = reader.optional("gateway.jms.broker-url");
-        int jmsPort = reader.positiveInt("gateway.jms.port");
+        BrokerSettings broker = new BrokerSettings(
+                reader.optional("gateway.jms.broker-url"),
+                reader.optional("gateway.jms.username"),
+                reader.optional("gateway.jms.password"),
+                reader.required("gateway.jms.host", "the embedded broker's listening address, 127.0.0.1"),
+                reader.positiveInt("gateway.jms.port"),
+                BrokerSettings.parseUsers(reader.optional("gateway.jms.users"), reader.problems),
+                Optional.ofNullable(reader.optional("gateway.jms.tls.keystore")).map(Path::of).orElse(null),
+                reader.optional("gateway.jms.tls.keystore-password"));
+        reader.problems.addAll(broker.problems());
         PacingSettings pacing = new PacingSettings(
                 reader.positiveInt("ig.max-sends-per-second"),
                 Math.min(99, reader.positiveInt("gateway.pacing.slow-down-at-percent")),
@@ -73,7 +83,7 @@ public record GatewaySettings(
         }
         reader.failIfAnyProblem();
         return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort, pacing,
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker, pacing,
                 kindLimits, store, instance == null ? defaultInstance() : instance, Duration.ofDays(retentionDays));
     }
 

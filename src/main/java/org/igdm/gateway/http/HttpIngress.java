@@ -99,7 +99,7 @@ public final class HttpIngress {
         return valid;
     }
 
-    /** One element of a bulk request as the JMS message for queue ig.send: canonical JSON, grouped per recipient. */
+    /** One element of a bulk request as the JMS message for queue ig.deliver: canonical JSON, grouped per recipient. */
     public void toQueueMessage(Exchange exchange) throws JsonProcessingException {
         SendRequest request = exchange.getMessage().getBody(SendRequest.class);
         Message message = exchange.getMessage();
@@ -138,7 +138,7 @@ public final class HttpIngress {
             problem = new Problem("Service Unavailable", 503, "as many sends as the gateway allows are waiting for Meta; "
                     + "try again in a moment, or queue many messages at once with /messages/bulk", null);
         } else if (ObjectHelper.getException(JMSException.class, caught) != null) {
-            LOG.error("A bulk request could not be queued on {}: {}", Queues.SEND, caught.getMessage());
+            LOG.error("A bulk request could not be queued on {}: {}", Queues.DELIVER, caught.getMessage());
             problem = new Problem("Service Unavailable", 503, "the durable queue is unavailable; the elements before the "
                     + "failure may be queued already: post the same array again with the same Idempotency-Key later, "
                     + "and none is sent twice", null);
