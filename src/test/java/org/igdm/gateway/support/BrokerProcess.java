@@ -7,7 +7,9 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
+import org.igdm.gateway.broker.BrokerSettings;
 import org.igdm.gateway.broker.EmbeddedBroker;
 
 /**
@@ -61,7 +63,9 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** The broker process: {@code <journal directory> <port>}; runs until it is stopped. */
     public static void main(String[] args) throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker(Path.of(args[0]), Integer.parseInt(args[1]));
+        // no users: on loopback, as a test's broker; the gateways connect without credentials
+        EmbeddedBroker broker = new EmbeddedBroker(Path.of(args[0]),
+                new BrokerSettings(null, null, null, "127.0.0.1", Integer.parseInt(args[1]), Map.of(), null, null));
         broker.start();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::stop));
         Thread.currentThread().join();
