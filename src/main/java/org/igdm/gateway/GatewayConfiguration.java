@@ -2,7 +2,8 @@ package org.igdm.gateway;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelConfiguration;
-import java.nio.file.Path;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
 import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
@@ -14,14 +15,17 @@ import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.delivery.PacedGraphCall;
 import org.igdm.gateway.graph.GraphClient;
 import org.igdm.gateway.http.HttpSource;
-import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.idempotency.IdempotencyRepository;
+import org.igdm.gateway.jms.JmsIntake;
 import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.AccountsHealthCheck;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
+import org.igdm.gateway.observe.InstanceHealthCheck;
 import org.igdm.gateway.observe.SinkHealthCheck;
 import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.pacing.KindLimits;
+import org.igdm.gateway.pacing.PaceShares;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.webhook.WebhookSettings;
 import org.igdm.gateway.webhook.WebhookSource;
@@ -44,10 +48,17 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(store, true, false);
         context.getRegistry().bind(GatewayStore.DATA_SOURCE, DataSource.class, store.dataSource());
         // opened before the broker, so that it closes after the broker (Camel stops services in reverse)
-        IdempotencyStore idempotency = new IdempotencyStore(Path.of(settings.dataDir(), "idempotency.mv.db"));
+        IdempotencyRepository idempotency = new IdempotencyRepository(store.dataSource(), settings.instance(), !store.shared(),
+                settings.idempotencyRetention());
         context.addService(idempotency, true, true);
-        context.getRegistry().bind("idempotencyStore", idempotency);
-        AccountGates gates = new AccountGates(settings.accounts().all(), settings.pacing());
+        context.getRegistry().bind("idempotencyRepository", idempotency);
+        // sent records that an earlier run could not write (Meta had confirmed them) go to the sink first thing
+        context.addStartupListener((started, alreadyStarted) -> {
+            try (ProducerTemplate sink = started.createProducerTemplate()) {
+                idempotency.recoverPending(record -> sink.sendBody(settings.sentSink(), ExchangePattern.InOnly, record));
+            }
+        });
+        AccountGates gates = new AccountGates(settings.accounts().all(), settings.pacing(), paceShares(context, settings, store));
         context.getRegistry().bind("accountGates", gates);
         KindLimits kindLimits = new KindLimits(settings.kindLimits());
         context.getRegistry().bind("kindLimits", kindLimits);
@@ -64,7 +75,8 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         BrokerWiring.wire(context, settings);
-        GatewayMetrics metrics = GatewayMetrics.bind(context, gates);
+        JmsIntake.wire(context, settings);
+        GatewayMetrics metrics = GatewayMetrics.bind(context, gates, settings.instance());
         Batches.wire(context, store.dataSource(), metrics);
         // the users' messages from Meta's webhooks feed the window store, which the delivery route consults
         WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
@@ -75,8 +87,19 @@ public class GatewayConfiguration implements CamelConfiguration {
                 .filter(account -> account.userId().equals(accountId)).map(Account::name).findFirst().orElse(null));
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
         context.getRegistry().bind(AccountsHealthCheck.BEAN, new AccountsHealthCheck(gates));
+        context.getRegistry().bind(InstanceHealthCheck.BEAN, new InstanceHealthCheck(settings.instance(), store.dataSource()));
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
         HttpSource.configure(context, settings.accounts());
         McpSource.configure(context);
+    }
+
+    /** Alone, each gate allows its account's whole pace; sharing the store, this instance's share of it. */
+    private static PaceShares paceShares(CamelContext context, GatewaySettings settings, GatewayStore store) throws Exception {
+        if (!store.shared()) {
+            return null;
+        }
+        PaceShares shares = new PaceShares(store.dataSource(), settings.instance());
+        context.addService(shares, true, true);
+        return shares;
     }
 }

@@ -1,13 +1,18 @@
 package org.igdm.gateway;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.account.AccountSettings;
 import org.igdm.gateway.account.Accounts;
+import org.igdm.gateway.broker.BrokerSettings;
 import org.igdm.gateway.graph.GraphEndpoints;
 import org.igdm.gateway.pacing.KindLimitSettings;
 import org.igdm.gateway.pacing.PacingSettings;
@@ -29,11 +34,12 @@ public record GatewaySettings(
         String sentSink,
         String failedSink,
         String dataDir,
-        String brokerUrl,
-        int jmsPort,
+        BrokerSettings broker,
         PacingSettings pacing,
         KindLimitSettings kindLimits,
-        StoreSettings store) {
+        StoreSettings store,
+        String instance,
+        Duration idempotencyRetention) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -49,8 +55,16 @@ public record GatewaySettings(
         String sentSink = reader.required("gateway.sink.sent", "a Camel endpoint URI for sent records");
         String failedSink = reader.required("gateway.sink.failed", "a Camel endpoint URI for failed records");
         String dataDir = reader.required("gateway.data", "a folder for the broker journal and the idempotency store");
-        String brokerUrl = reader.optional("gateway.jms.broker-url");
-        int jmsPort = reader.positiveInt("gateway.jms.port");
+        BrokerSettings broker = new BrokerSettings(
+                reader.optional("gateway.jms.broker-url"),
+                reader.optional("gateway.jms.username"),
+                reader.optional("gateway.jms.password"),
+                reader.required("gateway.jms.host", "the embedded broker's listening address, 127.0.0.1"),
+                reader.positiveInt("gateway.jms.port"),
+                BrokerSettings.parseUsers(reader.optional("gateway.jms.users"), reader.problems),
+                Optional.ofNullable(reader.optional("gateway.jms.tls.keystore")).map(Path::of).orElse(null),
+                reader.optional("gateway.jms.tls.keystore-password"));
+        reader.problems.addAll(broker.problems());
         PacingSettings pacing = new PacingSettings(
                 reader.positiveInt("ig.max-sends-per-second"),
                 Math.min(99, reader.positiveInt("gateway.pacing.slow-down-at-percent")),
@@ -67,14 +81,16 @@ public record GatewaySettings(
             reader.problems.add("gateway.store.url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database), got '"
                     + GatewayStore.redacted(store.url()) + "'");
         }
+        String instance = reader.optional("gateway.instance");
+        int retentionDays = reader.positiveInt("gateway.idempotency.retention-days");
         Accounts accounts = new AccountSettings(properties::resolveProperty, reader.problems)
                 .read(propertyKeys(properties), System.getenv().keySet(), pacing.maxSendsPerSecond());
         reader.failIfAnyProblem();
         GraphEndpoints graph = new GraphEndpoints(graphUrl, instagramGraphUrl, apiVersion,
                 Duration.ofMillis(connectTimeout), Duration.ofMillis(callTimeout));
         return new GatewaySettings(graph, accounts, Duration.ofMillis(tokenReload), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, brokerUrl, jmsPort,
-                pacing, kindLimits, store);
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker,
+                pacing, kindLimits, store, instance == null ? defaultInstance() : instance, Duration.ofDays(retentionDays));
     }
 
     /** Every key of the properties files, override properties included, and of the JVM's system properties. */
@@ -82,6 +98,17 @@ public record GatewaySettings(
         Set<String> keys = new HashSet<>(properties.loadProperties().stringPropertyNames());
         keys.addAll(System.getProperties().stringPropertyNames());
         return keys;
+    }
+
+    /** This process on this machine: the host name and the process id. */
+    private static String defaultInstance() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     /** Collects every problem first, so that one start tells the operator everything to fix. */

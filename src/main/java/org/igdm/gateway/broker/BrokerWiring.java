@@ -20,24 +20,30 @@ public final class BrokerWiring {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerWiring.class);
     /** Registry name of the connection factory for JMS consumers. */
     public static final String CONSUMER_CONNECTIONS = "jmsConsumerConnections";
-    /** Registry name of the task executor of the delivery consumers (routes/jms-source.yaml). */
+    /** Registry name of the task executor of the delivery consumers (routes/jms-source.camel.yaml). */
     public static final String DELIVERY_THREADS = "deliveryThreads";
 
     private BrokerWiring() {
     }
 
     public static void wire(CamelContext context, GatewaySettings settings) throws Exception {
-        String url = settings.brokerUrl();
-        if (url == null) {
-            EmbeddedBroker broker = new EmbeddedBroker(Path.of(settings.dataDir()).resolve("broker"), settings.jmsPort());
+        BrokerSettings broker = settings.broker();
+        ActiveMQConnectionFactory artemis;
+        if (broker.embedded()) {
+            EmbeddedBroker embedded = new EmbeddedBroker(Path.of(settings.dataDir()).resolve("broker"), broker);
             // started now, before any route; stopped by Camel after the routes have finished
-            context.addService(broker, true, true);
-            context.getRegistry().bind("embeddedBroker", broker);
-            url = broker.inVmUrl();
+            context.addService(embedded, true, true);
+            context.getRegistry().bind("embeddedBroker", embedded);
+            artemis = new ActiveMQConnectionFactory(embedded.inVmUrl(), embedded.gatewayUser(), embedded.gatewayPassword());
         } else {
-            LOG.info("Using the external JMS broker at {}", url);
+            // the URL may ask for TLS (sslEnabled=true) and name a backup broker or an HA pair: the client does both
+            LOG.info("Using the external JMS broker at {}{}", broker.externalUrlForLog(),
+                    broker.externalUser() == null ? "" : " as " + broker.externalUser());
+            artemis = new ActiveMQConnectionFactory(broker.externalUrl(), broker.externalUser(), broker.externalPassword());
         }
-        ActiveMQConnectionFactory artemis = new ActiveMQConnectionFactory(url);
+        // an ObjectMessage body is never deserialized, whoever sent it: Java deserialization of untrusted bytes can
+        // pin a consumer for ever or worse. The intake refuses such messages without reading their body.
+        artemis.setDeserializationDenyList("*");
         // consumers (routes/jms-source.camel.yaml) use the plain factory: their listener container keeps its own
         // connection and sessions (CACHE_CONSUMER), and can be stopped and started with its route
         context.getRegistry().bind(CONSUMER_CONNECTIONS, artemis);

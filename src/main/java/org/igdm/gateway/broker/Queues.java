@@ -2,22 +2,30 @@ package org.igdm.gateway.broker;
 
 import org.igdm.gateway.request.SendRequest;
 
-/** The queues the gateway owns on its broker. */
+/** The queues the gateway owns on its broker, and the marks its own messages carry. */
 public final class Queues {
 
-    /** Every source hands its valid requests to this durable queue; legacy JMS applications write to it too. */
+    /**
+     * The public queue: legacy JMS applications put their requests here, over any protocol. One intake consumer
+     * in the whole cluster reads it (an exclusive queue), so it keeps the order in which producers sent.
+     */
     public static final String SEND = "ig.send";
+    /**
+     * The internal queue the delivery consumers read: what the intake forwards from {@link #SEND}, and what the
+     * gateway's own sources (file rows, HTTP bulk) queue directly. Only the gateway's connections may use it.
+     */
+    public static final String DELIVER = "ig.deliver";
     /** Where the broker parks a message that could not be processed after its redeliveries. */
     public static final String DEAD_LETTERS = "ig.send.DLQ";
     /** Where the broker moves a message whose JMS expiration passed before it was consumed. */
     public static final String EXPIRED = "ig.expired";
-    /** Message property that carries where a queued request came from ({@code file:<name>#<row>}, {@code http}). */
+    /** Mark on {@link #DELIVER}: where a queued request came from ({@code file:<name>#<row>}, {@code http}). */
     public static final String SOURCE_PROPERTY = "IgSource";
     /** Message property set to {@link #group}: Artemis delivers one group in order to one consumer at a time. */
     public static final String GROUP_PROPERTY = "JMSXGroupID";
     /**
-     * Message property, true on a request that its source hands over again after an interruption (a file read
-     * anew after a crash): if its key was sent, it ends with that first record instead of a duplicate one.
+     * Mark on {@link #DELIVER}, true on a request that its source hands over again after an interruption (a file
+     * read anew after a crash): if its key was sent, it ends with that first record instead of a duplicate one.
      */
     public static final String REPLAY_PROPERTY = "IgReplay";
     /** Message property on a row of a dropped file: the id of its batch (the file's batch of outcomes). */

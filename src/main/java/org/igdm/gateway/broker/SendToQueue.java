@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.igdm.gateway.Json;
-import org.igdm.gateway.request.SendRequest;
 
 /**
  * A JMS client from the command line, as a legacy application would send: puts canonical requests (JSON) on
@@ -27,7 +25,8 @@ import org.igdm.gateway.request.SendRequest;
  * grep demo-window outbox/failed/*.jsonl | java -cp target/ig-dm-gateway.jar org.igdm.gateway.broker.SendToQueue</pre>
  *
  * Without arguments it reads one request per line from standard input. The broker is
- * {@code GATEWAY_JMS_BROKER_URL}, else the embedded one at {@code tcp://127.0.0.1:${GATEWAY_JMS_PORT:-61616}}.
+ * {@code GATEWAY_JMS_BROKER_URL}, else the embedded one at {@code tcp://127.0.0.1:${GATEWAY_JMS_PORT:-61616}}; a
+ * broker that asks for credentials gets {@code GATEWAY_JMS_USERNAME} and {@code GATEWAY_JMS_PASSWORD}.
  */
 public final class SendToQueue {
 
@@ -43,7 +42,8 @@ public final class SendToQueue {
 
     /** Sends the requests and prints each reply to {@code out}; false when some reply did not come in time. */
     public static boolean send(List<String> requests, String brokerUrl, PrintStream out) throws JMSException {
-        try (Connection connection = new ActiveMQConnectionFactory(brokerUrl).createConnection()) {
+        try (Connection connection = new ActiveMQConnectionFactory(brokerUrl, env("GATEWAY_JMS_USERNAME"), env("GATEWAY_JMS_PASSWORD"))
+                .createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             TemporaryQueue replies = session.createTemporaryQueue();
@@ -51,11 +51,6 @@ public final class SendToQueue {
             for (String request : requests) {
                 TextMessage message = session.createTextMessage(request);
                 message.setJMSReplyTo(replies);
-                String group = groupOf(request);
-                if (group != null) {
-                    // the gateway keeps one account's messages to one recipient in queue order by this group
-                    message.setStringProperty(Queues.GROUP_PROPERTY, group);
-                }
                 producer.send(message);
             }
             return printReplies(session.createConsumer(replies), requests.size(), out);
@@ -87,21 +82,18 @@ public final class SendToQueue {
         return lines;
     }
 
-    private static String groupOf(String request) {
-        try {
-            SendRequest parsed = Json.MAPPER.readValue(request, SendRequest.class);
-            return parsed.recipientId() == null ? null : Queues.group(parsed);
-        } catch (Exception notJson) {
-            return null; // sent anyway: the gateway records it as invalid
-        }
-    }
-
     private static String brokerUrl() {
-        String url = System.getenv("GATEWAY_JMS_BROKER_URL");
-        if (url != null && !url.isBlank()) {
+        String url = env("GATEWAY_JMS_BROKER_URL");
+        if (url != null) {
             return url;
         }
-        String port = System.getenv("GATEWAY_JMS_PORT");
-        return "tcp://127.0.0.1:" + (port == null || port.isBlank() ? "61616" : port.strip());
+        String port = env("GATEWAY_JMS_PORT");
+        return "tcp://127.0.0.1:" + (port == null ? "61616" : port);
+    }
+
+    /** An environment variable's value, or null when it is unset or blank. */
+    private static String env(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -13,7 +13,8 @@ public final class DeliveryKeys {
     public static final String DEFAULT_KEY = "igDefaultKey";
     /**
      * Property, true for queued messages: wait out a rate-limit pause or a Meta outage without spending
-     * attempts. A caller that waits for the answer itself (HTTP) leaves it unset and gets a prompt failure.
+     * attempts, and wait for the outcome of another request with the same key that is under way. A caller
+     * that waits for the answer itself (HTTP) leaves it unset and gets a prompt failure (a 409 for the key).
      */
     public static final String WAITS_FOR_ACCOUNT = "igWaitsForAccount";
     /**

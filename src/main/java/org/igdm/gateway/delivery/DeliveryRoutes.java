@@ -1,16 +1,20 @@
 package org.igdm.gateway.delivery;
 
+import java.time.Instant;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.igdm.gateway.GatewaySettings;
 import org.igdm.gateway.account.Account;
+import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
-import org.igdm.gateway.idempotency.IdempotencyStore;
+import org.igdm.gateway.idempotency.FirstDelivery;
+import org.igdm.gateway.idempotency.IdempotencyRepository;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.pacing.GatewayStoppingException;
 import org.igdm.gateway.request.InvalidRequestException;
@@ -33,13 +37,16 @@ public class DeliveryRoutes extends RouteBuilder {
      * files learn their rows' outcomes from it. A failure there fails the delivery, and the request comes again.
      */
     public static final String RECORDED = "direct:recorded";
-    /** Property: the {@link IdempotencyStore.Sent} of an earlier delivery under the request's key. */
-    private static final String FIRST_DELIVERY = "igFirstDelivery";
+    private static final String RECORD_SENT = "direct:record-sent";
+    /** Property: what {@link IdempotencyRepository#claim} found for the request's key. */
+    private static final String CLAIM = "igClaim";
+    /** How often a queued request whose key is in flight elsewhere looks again. */
+    private static final long IN_FLIGHT_RECHECK_MS = 100;
 
     @BeanInject
     private GatewaySettings settings;
     @BeanInject
-    private IdempotencyStore idempotency;
+    private IdempotencyRepository idempotency;
     @BeanInject
     private PacedGraphCall graphCall;
 
@@ -55,6 +62,7 @@ public class DeliveryRoutes extends RouteBuilder {
         onException(RejectedByGraphException.class, OutsideWindowException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
+                .process(this::releaseClaim)
                 .bean(MessagingWindowCheck.BEAN, "afterRefusal")
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.REJECTED))
                 .to(ExchangePattern.InOnly, settings.failedSink())
@@ -64,12 +72,15 @@ public class DeliveryRoutes extends RouteBuilder {
         onException(OutcomeUnknownException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
+                .process(this::releaseClaim)
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
-                .to(ExchangePattern.InOnly, settings.failedSink());
+                .to(ExchangePattern.InOnly, settings.failedSink())
+                .to(RECORDED);
 
-        // network errors, 5xx, rate limits: the whole Graph call again, backing off exponentially with jitter
+        // network errors, 5xx, rate limits: the whole Graph call again, backing off exponentially with jitter;
+        // a shutdown during the backoff is not the message's failure: it stays with its source, unrecorded
         onException(TransientGraphException.class)
-                .handled(true)
+                .handled(exchange -> !stopping(exchange))
                 .maximumRedeliveries(settings.maxAttempts() - 1)
                 .redeliveryDelay(settings.retryInitialDelay().toMillis())
                 .useExponentialBackOff()
@@ -81,47 +92,64 @@ public class DeliveryRoutes extends RouteBuilder {
                 .logStackTrace(false)
                 .logExhausted(false)
                 .onRedelivery(exchange -> GatewayMetrics.of(exchange).retried(OutcomeRecorder.resolvedAccount(exchange)))
-                .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
-                .to(ExchangePattern.InOnly, settings.failedSink())
-                .to(RECORDED);
+                .process(this::releaseClaim)
+                .filter(exchange -> !stopping(exchange))
+                    .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
+                    .to(ExchangePattern.InOnly, settings.failedSink())
+                    .to(RECORDED)
+                .end();
 
         // not a failure: the message stays with its source (a JMS rollback) and is delivered after the restart
         onException(GatewayStoppingException.class)
                 .maximumRedeliveries(0)
-                .logExhausted(false);
+                .logExhausted(false)
+                .process(this::releaseClaim);
+
+        // anything else goes back to the source unhandled, as without this clause; but the key is not left
+        // claimed, or every later request with it would wait for an outcome that never comes
+        onException(Exception.class)
+                .maximumRedeliveries(0)
+                .process(this::releaseClaim);
 
         from(DELIVER).routeId("deliver")
                 .process(this::acceptRequest)
-                .process(this::lookUpKey)
+                .process(this::claimKey)
                 .choice()
-                    .when(exchangeProperty(FIRST_DELIVERY).isNull())
+                    .when(claimed(IdempotencyRepository.Claim.Granted.class))
                         .bean(MessagingWindowCheck.BEAN, "beforeSend")
                         .process(this::callMeta)
-                        .process(OutcomeRecorder::sent)
                         .process(this::rememberSent)
-                        .to(ExchangePattern.InOnly, settings.sentSink())
-                        .to(RECORDED)
-                        .process(this::rememberRecorded)
-                    .when(this::replayOfUnrecordedSend)
-                        // a crash came between Meta's confirmation and the sent record: write it now
-                        .process(this::answerWithFirstOutcome)
-                        .to(ExchangePattern.InOnly, settings.sentSink())
-                        .to(RECORDED)
-                        .process(this::rememberRecorded)
+                        .to(DeliveryRoutes.RECORD_SENT)
+                    .when(claimed(IdempotencyRepository.Claim.Unrecorded.class))
+                        // Meta confirmed this key's send, but its record never reached the sink: written now
+                        .process(this::answerWithPendingRecord)
+                        .to(DeliveryRoutes.RECORD_SENT)
                     .when(DeliveryRoutes::replay)
                         // a crash came between the sent record and the acknowledgement: it is all done
                         .process(this::answerWithFirstOutcome)
                     .otherwise()
-                        .process(exchange -> OutcomeRecorder.duplicate(exchange, firstDelivery(exchange).sentRecord()))
+                        .process(exchange -> OutcomeRecorder.duplicate(exchange, firstDelivery(exchange)))
                         .to(ExchangePattern.InOnly, settings.failedSink())
                         .to(RECORDED)
                         .process(this::answerWithFirstOutcome)
                         .setHeader(DeliveryKeys.OUTCOME, constant("duplicate"))
                 .end()
-                .removeProperty(FIRST_DELIVERY);
+                .removeProperty(CLAIM);
 
         from("timer:token-files?period=" + settings.tokenReloadInterval().toMillis()).routeId("token-files")
                 .process(exchange -> settings.accounts().reloadTokenFiles().forEach(graphCall::tokenRenewed));
+
+        // the sent record into the sink; if the sink fails, the key's pending record is left for the next
+        // request with that key (or the next start) to write, and the failure goes to the source
+        from(RECORD_SENT).routeId("record-sent")
+                .errorHandler(noErrorHandler())
+                .doTry()
+                    .to(ExchangePattern.InOnly, settings.sentSink())
+                .doCatch(Exception.class)
+                    .process(this::sentRecordNotWritten)
+                .end()
+                .to(RECORDED)
+                .process(this::rememberRecorded);
     }
 
     /** The request as a validated {@link SendRequest}, whatever form the source handed it in, and its account. */
@@ -146,34 +174,63 @@ public class DeliveryRoutes extends RouteBuilder {
                 () -> exchange.setProperty(DeliveryKeys.ATTEMPTS, exchange.getProperty(DeliveryKeys.ATTEMPTS, 0, Integer.class) + 1)));
     }
 
-    private void lookUpKey(Exchange exchange) {
+    /**
+     * Takes the request's key before Meta is called. While another request with the key is under way, a queued
+     * request waits for its outcome; a caller that waits itself (HTTP) is refused at once.
+     */
+    private void claimKey(Exchange exchange) throws InterruptedException {
         String key = key(exchange);
-        if (key != null) {
-            idempotency.find(key).ifPresent(first -> exchange.setProperty(FIRST_DELIVERY, first));
+        IdempotencyRepository.Claim claim = key == null ? new IdempotencyRepository.Claim.Granted() : idempotency.claim(key);
+        while (claim instanceof IdempotencyRepository.Claim.InFlight) {
+            if (!exchange.getProperty(DeliveryKeys.WAITS_FOR_ACCOUNT, false, Boolean.class)) {
+                throw new KeyInFlightException();
+            }
+            if (exchange.getContext().isStopping()) {
+                throw new GatewayStoppingException();
+            }
+            Thread.sleep(IN_FLIGHT_RECHECK_MS);
+            claim = idempotency.claim(key);
         }
+        exchange.setProperty(CLAIM, claim);
+    }
+
+    private static Predicate claimed(Class<? extends IdempotencyRepository.Claim> kind) {
+        return exchange -> kind.isInstance(exchange.getProperty(CLAIM));
     }
 
     private static String key(Exchange exchange) {
         return exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class).idempotencyKey();
     }
 
-    private static IdempotencyStore.Sent firstDelivery(Exchange exchange) {
-        return exchange.getProperty(FIRST_DELIVERY, IdempotencyStore.Sent.class);
+    private static FirstDelivery firstDelivery(Exchange exchange) {
+        return exchange.getProperty(CLAIM, IdempotencyRepository.Claim.Recorded.class).first();
     }
 
     private static boolean replay(Exchange exchange) {
         return exchange.getProperty(DeliveryKeys.REPLAY, false, Boolean.class);
     }
 
-    private boolean replayOfUnrecordedSend(Exchange exchange) {
-        return replay(exchange) && !firstDelivery(exchange).recorded();
+    /** During a shutdown a message in backoff is not failed: it stays queued for the next start. */
+    private static boolean stopping(Exchange exchange) {
+        return exchange.getContext().isStopping()
+                || exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) instanceof GatewayStoppingException;
     }
 
-    /** Committed before the sent record is written: see {@link IdempotencyStore}. */
+    /** The call that claimed the key did not send: a later request with the key may. */
+    private void releaseClaim(Exchange exchange) {
+        String key = key(exchange);
+        if (key != null && exchange.getProperty(CLAIM) instanceof IdempotencyRepository.Claim.Granted) {
+            idempotency.release(key);
+        }
+    }
+
+    /** The sent record, and in the store, committed before the record is written: see {@link IdempotencyRepository}. */
     private void rememberSent(Exchange exchange) {
+        OutcomeRecord.Sent sent = OutcomeRecorder.sent(exchange);
         String key = key(exchange);
         if (key != null) {
-            idempotency.recordSent(key, exchange.getMessage().getBody(String.class));
+            idempotency.recordSent(key, new FirstDelivery(sent.source(), sent.recipientId(), sent.messageId(), sent.attempts(),
+                    Instant.parse(sent.sentAt())), exchange.getMessage().getBody(String.class));
         }
     }
 
@@ -185,9 +242,24 @@ public class DeliveryRoutes extends RouteBuilder {
         }
     }
 
+    private void sentRecordNotWritten(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String key = key(exchange);
+        if (key != null) {
+            idempotency.abandonPending(key);
+        }
+        throw new SentRecordNotWrittenException(exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class), cause);
+    }
+
+    private void answerWithPendingRecord(Exchange exchange) {
+        exchange.getMessage().setBody(exchange.getProperty(CLAIM, IdempotencyRepository.Claim.Unrecorded.class).sentRecord());
+        exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, "sent");
+    }
+
     /** The first delivery's sent record becomes the answer, as if the first call had been answered now. */
     private void answerWithFirstOutcome(Exchange exchange) {
-        exchange.getMessage().setBody(firstDelivery(exchange).sentRecord());
+        exchange.getMessage().setBody(OutcomeRecorder.firstSentRecord(firstDelivery(exchange),
+                exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class), OutcomeRecorder.resolvedAccount(exchange)));
         exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, "sent");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.account.Account;
@@ -11,6 +12,7 @@ import org.igdm.gateway.graph.GraphApiException;
 import org.igdm.gateway.graph.GraphError;
 import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.graph.OutcomeUnknownException;
+import org.igdm.gateway.idempotency.FirstDelivery;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.MessageKind;
@@ -31,18 +33,20 @@ public final class OutcomeRecorder {
     private OutcomeRecorder() {
     }
 
-    public static void sent(Exchange exchange) {
+    /** Records Meta's confirmation; returns the record, which is also the body. */
+    public static OutcomeRecord.Sent sent(Exchange exchange) {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
         // a private reply goes to a comment's author: Meta's answer says who that is
         String recipient = request.recipientId() != null ? request.recipientId() : result.recipientId();
         OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), account(exchange, request), recipient, request.commentId(),
-                request.idempotencyKey(), MessageKind.of(request), result.messageId(), attempts(exchange), Instant.now().toString(),
+                request.idempotencyKey(), MessageKind.of(request), result.messageId(), attempts(exchange), sentAt().toString(),
                 result.usage().reported(), windowRemaining(exchange));
         LOG.debug("sent {} {} for account {} to {} as {}", sent.kind().label(), sent.source(), sent.account(), request.conversation(),
                 sent.messageId());
         GatewayMetrics.of(exchange).sent(sent.account());
         write(exchange, sent);
+        return sent;
     }
 
     /** Records the failure that the delivery route caught, under the given category. */
@@ -61,18 +65,25 @@ public final class OutcomeRecorder {
         failed(exchange, error(FailureCategory.INVALID, why, 0));
     }
 
+    /** In microseconds: the idempotency store keeps the time at that precision for the duplicate answer. */
+    private static Instant sentAt() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
     /** Records a request whose key was sent before: not sent again. */
-    public static void duplicate(Exchange exchange, String firstSentRecord) {
-        String first = "an earlier request with this idempotency_key was sent";
-        try {
-            JsonNode sent = Json.MAPPER.readTree(firstSentRecord);
-            first += " as " + sent.path("message_id").asText() + " at " + sent.path("sent_at").asText()
-                    + " (from " + sent.path("source").asText() + ")";
-        } catch (JsonProcessingException unreadable) {
-            // the first record is stored by this class and always readable; the sentence stays short if not
-        }
-        failed(exchange, new OutcomeRecord.Error(FailureCategory.DUPLICATE, first + "; not sent again",
-                null, null, null, null, null));
+    public static void duplicate(Exchange exchange, FirstDelivery first) {
+        String message = "an earlier request with this idempotency_key was sent as " + first.messageId() + " at "
+                + first.sentAt() + " (from " + first.source() + "); not sent again";
+        failed(exchange, new OutcomeRecord.Error(FailureCategory.DUPLICATE, message, null, null, null, null, null));
+    }
+
+    /**
+     * The sent record of a key's first delivery as the duplicate and replay answers show it: without the usage
+     * and the window of that moment, which are not kept; the account, the comment and the kind are the request's (same key).
+     */
+    public static String firstSentRecord(FirstDelivery first, SendRequest request, String account) {
+        return json(new OutcomeRecord.Sent(first.source(), account, first.recipientId(), request.commentId(), request.idempotencyKey(),
+                MessageKind.of(request), first.messageId(), first.attempts(), first.sentAt().toString(), null, null));
     }
 
     private static void failed(Exchange exchange, OutcomeRecord.Error error) {
@@ -140,12 +151,16 @@ public final class OutcomeRecorder {
         return input.length() <= INPUT_EXCERPT ? input : input.substring(0, INPUT_EXCERPT) + "…";
     }
 
-    private static void write(Exchange exchange, OutcomeRecord record) {
+    private static String json(OutcomeRecord record) {
         try {
-            exchange.getMessage().setBody(Json.MAPPER.writeValueAsString(record));
+            return Json.MAPPER.writeValueAsString(record);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an outcome record always serializes", e);
         }
+    }
+
+    private static void write(Exchange exchange, OutcomeRecord record) {
+        exchange.getMessage().setBody(json(record));
         exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, record.status());
         exchange.setProperty(DeliveryKeys.RECORD, record);
         if (record instanceof OutcomeRecord.Failed failed) {

@@ -19,7 +19,7 @@ import org.igdm.gateway.delivery.OutcomeRecorder;
 
 /**
  * The Java side of {@code routes/file-source.camel.yaml}: the route hands it each complete file from the inbox, and
- * moves the file on when it returns. Rows go to {@code ig.send} through the {@code jms} component's
+ * moves the file on when it returns. Rows go to {@code ig.deliver} through the {@code jms} component's
  * connection factory (the broker the rest of the gateway uses); failed records go to the failed sink. Each file
  * is a batch ({@link Batches}); a refused row's outcome is fed to it once its record is written.
  */

@@ -13,11 +13,12 @@ import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.request.SendRequest;
 
 /**
- * Puts rows on the durable queue {@code ig.send} in one transacted JMS session: a chunk of rows is one broker
+ * Puts rows on the internal queue {@code ig.deliver} in one transacted JMS session: a chunk of rows is one broker
  * transaction, which is what makes a million rows fast (one disk sync per chunk, not per row). The messages look
- * exactly like any queued request: the canonical JSON, {@code IgSource} saying where it came from, and
- * {@code JMSXGroupID} = account and recipient so that one account's messages to one person are delivered in file
- * order; {@code IgBatch} and {@code IgBatchRow} name the row's batch, to which its outcome is fed.
+ * exactly like the requests the JMS intake forwards: the canonical JSON, grouped by account and conversation
+ * ({@link Queues#group}) so that one account's messages to one person are delivered in file order, and marked with
+ * {@code IgSource} saying where each came from; {@code IgBatch} and {@code IgBatchRow} name the row's batch, to
+ * which its outcome is fed.
  */
 final class JmsRowQueue implements RowQueue {
 
@@ -32,7 +33,7 @@ final class JmsRowQueue implements RowQueue {
         connection = connections.createConnection();
         try {
             session = connection.createSession(true, Session.SESSION_TRANSACTED);
-            producer = session.createProducer(session.createQueue(Queues.SEND));
+            producer = session.createProducer(session.createQueue(Queues.DELIVER));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
         } catch (JMSException e) {
             connection.close();

@@ -1,5 +1,6 @@
 package org.igdm.gateway.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Objects;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -10,7 +11,8 @@ import org.igdm.gateway.delivery.DeliveryKeys;
  * Answers POST /messages with the outcome record of its delivery, under the status docs/design.md gives each outcome.
  * The route enriches with {@code direct:deliver} through this strategy rather than calling it in line: the
  * delivery core handles its own failures, and Camel ends the calling route after a handled failure, before
- * the answer would be written. Only the record and the status cross over from the delivery's exchange.
+ * the answer would be written. Only the record and the status cross over from the delivery's exchange; a
+ * delivery that failed without a record (the enrich aggregates on exception) crosses over as a problem.
  */
 public final class DeliveryAnswer implements AggregationStrategy {
 
@@ -18,6 +20,15 @@ public final class DeliveryAnswer implements AggregationStrategy {
 
     @Override
     public Exchange aggregate(Exchange request, Exchange delivery) {
+        if (delivery.getException() != null) {
+            // a delivery that ended without an outcome record (a key in flight, a sink that failed): a problem
+            try {
+                HttpIngress.respondProblem(request, delivery.getException());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a problem always serializes", e);
+            }
+            return request;
+        }
         Message outcome = delivery.getMessage();
         int status = status(outcome.getHeader(DeliveryKeys.OUTCOME, String.class),
                 outcome.getHeader(DeliveryKeys.FAILURE_CATEGORY, String.class));

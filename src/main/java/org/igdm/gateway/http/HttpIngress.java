@@ -15,6 +15,8 @@ import org.igdm.gateway.Json;
 import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.delivery.DeliveryKeys;
+import org.igdm.gateway.delivery.KeyInFlightException;
+import org.igdm.gateway.delivery.SentRecordNotWrittenException;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.RequestJson;
 import org.igdm.gateway.request.RequestValidator;
@@ -102,7 +104,7 @@ public final class HttpIngress {
         return valid;
     }
 
-    /** One element of a bulk request as the JMS message for queue ig.send: canonical JSON, grouped per recipient. */
+    /** One element of a bulk request as the JMS message for queue ig.deliver: canonical JSON, grouped per recipient. */
     public void toQueueMessage(Exchange exchange) throws JsonProcessingException {
         SendRequest request = exchange.getMessage().getBody(SendRequest.class);
         Message message = exchange.getMessage();
@@ -119,17 +121,29 @@ public final class HttpIngress {
 
     /** Any exception that ends an HTTP exchange, as a problem+json answer. */
     public void problem(Exchange exchange) throws JsonProcessingException {
-        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        respondProblem(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
+    }
+
+    /** Answers the exchange with the problem+json that this exception stands for. */
+    static void respondProblem(Exchange exchange, Exception caught) throws JsonProcessingException {
         Problem problem;
         if (caught instanceof HttpProblemException http) {
             problem = http.problem();
         } else if (caught instanceof InvalidRequestException invalid) {
             problem = new Problem("Bad Request", 400, invalid.getMessage(), invalid.violations());
+        } else if (ObjectHelper.getException(KeyInFlightException.class, caught) != null) {
+            problem = new Problem("Conflict", 409, ObjectHelper.getException(KeyInFlightException.class, caught).getMessage(), null);
+        } else if (ObjectHelper.getException(SentRecordNotWrittenException.class, caught) != null) {
+            SentRecordNotWrittenException unrecorded = ObjectHelper.getException(SentRecordNotWrittenException.class, caught);
+            LOG.error("{}", unrecorded.getMessage());
+            problem = new Problem("Internal Server Error", 500, "Meta accepted the message as " + unrecorded.messageId()
+                    + ", but the gateway could not write its sent record; it is written when this request is sent again "
+                    + "with the same Idempotency-Key (which does not send it twice), or at the gateway's next start", null);
         } else if (caught instanceof ThrottlerRejectedExecutionException) {
             problem = new Problem("Service Unavailable", 503, "as many sends as the gateway allows are waiting for Meta; "
                     + "try again in a moment, or queue many messages at once with /messages/bulk", null);
         } else if (ObjectHelper.getException(JMSException.class, caught) != null) {
-            LOG.error("A bulk request could not be queued on {}: {}", Queues.SEND, caught.getMessage());
+            LOG.error("A bulk request could not be queued on {}: {}", Queues.DELIVER, caught.getMessage());
             problem = new Problem("Service Unavailable", 503, "the durable queue is unavailable; the elements before the "
                     + "failure may be queued already: post the same array again with the same Idempotency-Key later, "
                     + "and none is sent twice", null);

@@ -76,13 +76,17 @@ public final class GatewayMetrics {
                 .register(registry);
     }
 
-    /** Binds the metrics on the registry Camel's Prometheus endpoint scrapes (created here if Camel has none yet). */
-    public static GatewayMetrics bind(CamelContext context, AccountGates gates) {
+    /**
+     * Binds the metrics on the registry Camel's Prometheus endpoint scrapes (created here if Camel has none yet);
+     * every meter, Camel's included, carries the label {@code instance}: this gateway's {@code gateway.instance}.
+     */
+    public static GatewayMetrics bind(CamelContext context, AccountGates gates, String instance) {
         MeterRegistry registry = context.getRegistry().lookupByNameAndType(CAMEL_METER_REGISTRY, MeterRegistry.class);
         if (registry == null) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             context.getRegistry().bind(CAMEL_METER_REGISTRY, registry);
         }
+        registry.config().commonTags("instance", instance);
         GatewayMetrics metrics = new GatewayMetrics(registry, gates);
         context.getRegistry().bind(BEAN, metrics);
         return metrics;

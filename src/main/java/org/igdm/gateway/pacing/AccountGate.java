@@ -36,6 +36,8 @@ public final class AccountGate {
     private final String account;
     private final PacingSettings settings;
     private final IntSupplier appUsagePercent;
+    /** This instance's part of the account's pace: all of it, or its share in a cluster ({@link PaceShares}). */
+    private final IntSupplier allowance;
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
 
@@ -63,16 +65,29 @@ public final class AccountGate {
     /**
      * @param account         the account's name, for the log
      * @param appUsagePercent the usage Meta last reported for the whole app, which every account of it shares
+     * @param allowance       the calls per second this instance may make: the account's whole pace, or its share
      */
-    public AccountGate(String account, PacingSettings settings, IntSupplier appUsagePercent) {
-        this(account, settings, appUsagePercent, System::nanoTime,
+    public AccountGate(String account, PacingSettings settings, IntSupplier appUsagePercent, IntSupplier allowance) {
+        this(account, settings, appUsagePercent, allowance, System::nanoTime,
                 nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
     }
 
     AccountGate(String account, PacingSettings settings, IntSupplier appUsagePercent, LongSupplier nanoClock, Sleeper sleeper) {
+        this(account, settings, appUsagePercent, fullPace(settings), nanoClock, sleeper);
+    }
+
+    /** The whole pace, for a gateway that sends alone. */
+    public static IntSupplier fullPace(PacingSettings settings) {
+        int pace = Math.max(1, (int) settings.maxSendsPerSecond());
+        return () -> pace;
+    }
+
+    AccountGate(String account, PacingSettings settings, IntSupplier appUsagePercent, IntSupplier allowance,
+            LongSupplier nanoClock, Sleeper sleeper) {
         this.account = account;
         this.settings = settings;
         this.appUsagePercent = appUsagePercent;
+        this.allowance = allowance;
         this.nanoClock = nanoClock;
         this.sleeper = sleeper;
         this.nextSlot = nanoClock.getAsLong();
@@ -126,10 +141,19 @@ public final class AccountGate {
     }
 
     private boolean windowHasRoom(long now) {
+        return callsInWindow(now) < allowance.getAsInt();
+    }
+
+    private int callsInWindow(long now) {
         while (!recentEnds.isEmpty() && recentEnds.peekFirst() <= now - NANOS_PER_SECOND) {
             recentEnds.pollFirst();
         }
-        return inFlight + recentEnds.size() < Math.max(1, (int) settings.maxSendsPerSecond());
+        return inFlight + recentEnds.size();
+    }
+
+    /** Calls that may still reach Meta within the current second: those in flight and those that ended in it. */
+    public synchronized int callsInWindow() {
+        return callsInWindow(nanoClock.getAsLong());
     }
 
     /** The call that {@link #awaitTurn()} let through has its answer (or failed): it leaves the in-flight count. */
@@ -210,7 +234,7 @@ public final class AccountGate {
 
     /** The pace now, in sends per second: the configured one, slower while Meta reports high usage (the account's or the app's). */
     public synchronized double currentRate() {
-        double rate = settings.maxSendsPerSecond();
+        double rate = allowance.getAsInt();
         int threshold = settings.slowDownAtPercent();
         int usage = Math.max(usagePercent, appUsagePercent.getAsInt());
         if (usage > threshold) {
@@ -221,7 +245,8 @@ public final class AccountGate {
     }
 
     private long intervalNanos() {
-        return (long) (NANOS_PER_SECOND / currentRate());
+        // the window check let this call through, so the allowance was above zero an instant ago
+        return (long) (NANOS_PER_SECOND / Math.max(1, currentRate()));
     }
 
     public synchronized BreakerState breakerState() {

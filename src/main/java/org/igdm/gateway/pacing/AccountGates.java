@@ -16,10 +16,19 @@ public final class AccountGates {
     private final Map<String, AccountGate> byAccount = new LinkedHashMap<>();
     private final AtomicInteger appUsagePercent = new AtomicInteger();
 
-    public AccountGates(Collection<Account> accounts, PacingSettings settings) {
+    /** @param shares the cluster's shares of each account's pace, or null for a gateway that sends alone */
+    public AccountGates(Collection<Account> accounts, PacingSettings settings, PaceShares shares) {
         for (Account account : accounts) {
-            byAccount.put(account.name(), new AccountGate(account.name(),
-                    settings.withMaxSendsPerSecond(account.maxSendsPerSecond()), appUsagePercent::get));
+            PacingSettings paced = settings.withMaxSendsPerSecond(account.maxSendsPerSecond());
+            AccountGate gate;
+            if (shares == null) {
+                gate = new AccountGate(account.name(), paced, appUsagePercent::get, AccountGate.fullPace(paced));
+            } else {
+                PaceShares.AccountShare share = shares.account(account.name(), (int) account.maxSendsPerSecond());
+                gate = new AccountGate(account.name(), paced, appUsagePercent::get, share::perSecond);
+                share.occupancy(gate::callsInWindow);
+            }
+            byAccount.put(account.name(), gate);
         }
     }
 

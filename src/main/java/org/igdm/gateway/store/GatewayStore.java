@@ -69,10 +69,13 @@ public final class GatewayStore extends ServiceSupport {
         }
     }
 
-    /** H2 in PostgreSQL mode, so that the repositories' SQL runs unchanged on both. */
+    /**
+     * H2 in PostgreSQL mode, so that the repositories' SQL runs unchanged on both. WRITE_DELAY=0: a commit is
+     * in the file (the operating system's cache) when it returns, so a killed process loses no committed write.
+     */
     static String embeddedUrl(String dataDir) {
         return "jdbc:h2:file:" + Path.of(dataDir, "store").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
     }
 
     /** A JDBC URL may carry a password (?password=...): the log gets the part before the parameters. */

@@ -184,7 +184,7 @@ class LargeFileTest {
             Session session = client.session();
             Queue replies = session.createTemporaryQueue();
             Message question = session.createMessage();
-            JMSManagementHelper.putAttribute(question, ResourceNames.QUEUE + Queues.SEND, "messageCount");
+            JMSManagementHelper.putAttribute(question, ResourceNames.QUEUE + Queues.DELIVER, "messageCount");
             question.setJMSReplyTo(replies);
             session.createProducer(ActiveMQJMSClient.createQueue("activemq.management")).send(question);
             Message answer = session.createConsumer(replies).receive(30_000);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** POST /messages/bulk: validated at the door, the valid elements queued on ig.send and sent by the JMS source. */
+/** POST /messages/bulk: validated at the door, the valid elements queued on ig.deliver and sent by the delivery consumers. */
 class HttpBulkTest {
 
     @RegisterExtension
@@ -64,7 +64,7 @@ class HttpBulkTest {
 
     @Test
     void queuedMessagesAreCanonicalJsonGroupedByRecipientAndCarryNoHttpHeader(@TempDir Path elsewhere) throws Exception {
-        // a gateway without the JMS source leaves the queued messages on ig.send to be looked at
+        // a gateway without the delivery consumers leaves the queued messages on ig.deliver to be looked at
         Map<String, String> noConsumer = RunningGateway.defaults(elsewhere, app.meta().url());
         noConsumer.put("camel.main.routes-exclude-pattern", "**/jms-source.camel.yaml");
         try (RunningGateway queueOnly = RunningGateway.start(elsewhere, noConsumer);
@@ -129,7 +129,7 @@ class HttpBulkTest {
 
     private static List<Message> browse(LegacyJmsClient legacy) throws Exception {
         List<Message> messages = new ArrayList<>();
-        try (QueueBrowser browser = legacy.session().createBrowser(legacy.session().createQueue(Queues.SEND))) {
+        try (QueueBrowser browser = legacy.session().createBrowser(legacy.session().createQueue(Queues.DELIVER))) {
             Collections.list(browser.getEnumeration()).forEach(m -> messages.add((Message) m));
         }
         return messages;

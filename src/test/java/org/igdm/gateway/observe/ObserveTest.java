@@ -30,7 +30,10 @@ class ObserveTest {
 
     @RegisterExtension
     // an operator's bound on the callers that wait for Meta (by default it is sized from the accounts' paces)
-    final GatewayFixture app = GatewayFixture.withSettings(settings -> settings.put("gateway.http.max-concurrent-sends", "16"));
+    final GatewayFixture app = GatewayFixture.withSettings(settings -> {
+        settings.put("gateway.http.max-concurrent-sends", "16");
+        settings.put("gateway.instance", "gw-a");
+    });
     GraphStub meta;
     RunningGateway gateway;
     GatewayHttp http;
@@ -47,6 +50,7 @@ class ObserveTest {
         HttpResponse<String> up = http.get("/observe/health");
         assertThat(up.statusCode()).isEqualTo(200);
         assertThat(json(up).path("status").asText()).isEqualTo("UP");
+        assertThat(up.body()).as("health names the instance that answers").contains("gw-a");
 
         gateway.context().getRegistry().findSingleByType(EmbeddedBroker.class).stop();
 
@@ -131,20 +135,21 @@ class ObserveTest {
 
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        // every figure, Camel's included, names the instance (gateway.instance)
         assertThat(metrics.body()).contains(
-                "\ngateway_messages_sent_total{account=\"default\"} 1.0\n",
-                "\ngateway_messages_failed_total{account=\"default\",category=\"rejected\"} 1.0\n",
-                "\ngateway_retries_total{account=\"default\"} 1.0\n",
+                "\ngateway_messages_sent_total{account=\"default\",instance=\"gw-a\"} 1.0\n",
+                "\ngateway_messages_failed_total{account=\"default\",category=\"rejected\",instance=\"gw-a\"} 1.0\n",
+                "\ngateway_retries_total{account=\"default\",instance=\"gw-a\"} 1.0\n",
                 // the last answer reported 28% app usage (the app's, shared) and 12% business use case usage (the account's)
-                "\ngateway_rate_limit_app_usage_percent 28.0\n",
-                "\ngateway_rate_limit_usage_percent{account=\"default\"} 12.0\n",
-                "\ngateway_pacing_rate{account=\"default\"} 100.0\n",
-                "\ngateway_pacing_paused_seconds{account=\"default\"} 0.0\n",
-                "\ngateway_pacing_rate_limit_pauses_total{account=\"default\"} 0.0\n",
-                "\ngateway_pacing_breaker_openings_total{account=\"default\"} 0.0\n",
-                "\ngateway_pacing_breaker_open{account=\"default\"} 0.0\n",
-                "\ngateway_account_suspended{account=\"default\"} 0.0\n",
-                "camel_exchanges_total{camelContext=\"ig-dm-gateway\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"http-send\"} 2.0")
+                "\ngateway_rate_limit_app_usage_percent{instance=\"gw-a\"} 28.0\n",
+                "\ngateway_rate_limit_usage_percent{account=\"default\",instance=\"gw-a\"} 12.0\n",
+                "\ngateway_pacing_rate{account=\"default\",instance=\"gw-a\"} 100.0\n",
+                "\ngateway_pacing_paused_seconds{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "\ngateway_pacing_rate_limit_pauses_total{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "\ngateway_pacing_breaker_openings_total{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "\ngateway_pacing_breaker_open{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "\ngateway_account_suspended{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "camel_exchanges_total{camelContext=\"ig-dm-gateway\",eventType=\"route\",instance=\"gw-a\",kind=\"CamelRoute\",routeId=\"http-send\"} 2.0")
                 .doesNotContain(RunningGateway.TOKEN);
     }
 }

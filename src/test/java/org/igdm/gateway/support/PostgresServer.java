@@ -22,7 +22,9 @@ public final class PostgresServer implements AutoCloseable {
 
     public PostgresServer() {
         try {
-            postgres = EmbeddedPostgres.builder().setPort(RunningGateway.freePort()).start();
+            // the tests check what the gateway commits, not the disk: the server need not force its writes
+            postgres = EmbeddedPostgres.builder().setPort(RunningGateway.freePort())
+                    .setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off").start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
         }

@@ -156,6 +156,18 @@ public final class RunningGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The answer to a repeat of a sent key: the first sent record, less {@code rate_limit} and
+     * {@code window_remaining_s} (the usage Meta reported and the window of that moment, which the idempotency
+     * store does not keep).
+     */
+    public static JsonNode repeatAnswer(JsonNode sentRecord) {
+        com.fasterxml.jackson.databind.node.ObjectNode answer = sentRecord.deepCopy();
+        answer.remove("rate_limit");
+        answer.remove("window_remaining_s");
+        return answer;
+    }
+
     /** Waits until the two sinks together hold {@code count} records. */
     public void awaitOutcomes(int count) {
         await().atMost(Duration.ofSeconds(30)).until(() -> new Sinks(home).count() >= count);

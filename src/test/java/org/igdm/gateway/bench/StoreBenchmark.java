@@ -1,0 +1,114 @@
+package org.igdm.gateway.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.igdm.gateway.idempotency.FirstDelivery;
+import org.igdm.gateway.idempotency.IdempotencyRepository;
+import org.igdm.gateway.store.GatewayStore;
+import org.igdm.gateway.store.StoreSettings;
+
+/**
+ * The idempotency store alone: what a send costs it (a claim, the sent record, the mark that the record is in
+ * the sink: the three writes of every keyed delivery) and how large it grows. {@code callers} virtual threads
+ * send concurrently, as the delivery's calls in flight do; their writes share the group commits.
+ *
+ * <p>Options: {@code --store-sends=N} (default 1,000,000), {@code --store-callers=N} (default 64),
+ * {@code --store-url=jdbc:postgresql://...} with {@code --store-user=} and {@code --store-password=} (default:
+ * the embedded H2 store in a fresh folder). CPU is this process's (for PostgreSQL, the server's is not in it).
+ */
+public final class StoreBenchmark {
+
+    /** A sent record as the sink gets it, with Meta's usage headers: the pending record's size. */
+    private static final String SENT_RECORD = "{\"status\":\"sent\",\"source\":\"file:orders-2026-11-29.csv#%d\",\"recipient_id\":\"%d\","
+            + "\"idempotency_key\":\"%s\",\"message_id\":\"%s\",\"attempts\":1,\"sent_at\":\"%s\",\"rate_limit\":{\"app\":"
+            + "{\"call_count\":28,\"total_time\":25,\"total_cputime\":25},\"business_use_case\":{\"17841400000000001\":[{\"type\":"
+            + "\"instagram\",\"call_count\":12,\"total_cputime\":3,\"total_time\":4,\"estimated_time_to_regain_access\":0}]}}}";
+
+    private StoreBenchmark() {
+    }
+
+    public static void main(String... args) throws Exception {
+        int sends = intOption(args, "--store-sends=", 1_000_000);
+        int callers = intOption(args, "--store-callers=", 64);
+        String url = option(args, "--store-url=", null);
+        Path data = Files.createTempDirectory("ig-dm-gateway-store-bench");
+        GatewayStore store = new GatewayStore(new StoreSettings(url, option(args, "--store-user=", null),
+                option(args, "--store-password=", null), data.toString(), 10));
+        store.start();
+        IdempotencyRepository keys = new IdempotencyRepository(store.dataSource(), "bench", url == null, Duration.ofDays(7));
+        keys.start();
+        System.out.printf("Store benchmark: %,d sends, %d concurrent callers, %s%n", sends, callers,
+                url == null ? "embedded H2 under " + data : GatewayStore.redacted(url));
+
+        long cpuBefore = processCpuNanos();
+        long start = System.nanoTime();
+        AtomicLong next = new AtomicLong();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < callers; c++) {
+                running.add(threads.submit(() -> {
+                    for (long i = next.getAndIncrement(); i < sends; i = next.getAndIncrement()) {
+                        send(keys, i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> each : running) {
+                each.get();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / sends;
+        double writesPerCommit = (double) keys.writer().writes() / Math.max(1, keys.writer().commits());
+        keys.stop();
+        store.stop();
+
+        long bytes = url == null ? Files.size(data.resolve("store.mv.db")) : -1;
+        System.out.printf(Locale.ROOT, "| sends | callers | sends/s | writes per commit | CPU per send | store size |%n|---|---|---|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %.1f | %,.0f µs | %s |%n", sends, callers, sends / seconds, writesPerCommit, cpuMicros,
+                bytes < 0 ? "(on the server)" : String.format(Locale.ROOT, "%.1f MiB (%.0f bytes a key)", bytes / 1048576.0, (double) bytes / sends));
+    }
+
+    /** One keyed delivery's writes: claim, Meta's confirmation, the record in the sink. */
+    private static void send(IdempotencyRepository keys, long i) {
+        String key = "file:3f9a1c0e7b2d4a6f8e1c5b9d0a2e4f6c8b1d3e5f7a9c0b2d4e6f8a1c3e5b7d9f#" + i;
+        String messageId = "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAxOjM0MDI4MjM2Njg0MTcxMDMwMTI0NDI3" + i;
+        Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        long recipient = 1_000_000_000L + i;
+        if (!(keys.claim(key) instanceof IdempotencyRepository.Claim.Granted)) {
+            throw new IllegalStateException("a fresh key was not granted: " + key);
+        }
+        keys.recordSent(key, new FirstDelivery("file:orders-2026-11-29.csv#" + i, String.valueOf(recipient), messageId, 1, sentAt),
+                String.format(Locale.ROOT, SENT_RECORD, i, recipient, key, messageId, sentAt));
+        keys.markRecorded(key);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String option(String[] args, String prefix, String fallback) {
+        for (String arg : args) {
+            if (arg.startsWith(prefix)) {
+                return arg.substring(prefix.length());
+            }
+        }
+        return fallback;
+    }
+
+    private static int intOption(String[] args, String prefix, int fallback) {
+        String value = option(args, prefix, null);
+        return value == null ? fallback : Integer.parseInt(value);
+    }
+}
