@@ -127,8 +127,8 @@ class AccountIsolationTest {
             assertThat(record.path("recipient_id").asText()).isEqualTo("7002");
         });
         String metrics = http.get("/observe/metrics").body();
-        assertThat(metrics).containsPattern("gateway_pacing_rate_limit_pauses_total\\{account=\"alpha\"} [1-9]")
-                .contains("gateway_pacing_rate_limit_pauses_total{account=\"beta\"} 0.0");
+        assertThat(metrics).containsPattern("gateway_pacing_rate_limit_pauses_total\\{account=\"alpha\",instance=\"[^\"]+\"} [1-9]")
+                .containsPattern("gateway_pacing_rate_limit_pauses_total\\{account=\"beta\",instance=\"[^\"]+\"} 0.0");
 
         meta.reset();
 
@@ -157,8 +157,8 @@ class AccountIsolationTest {
             assertThat(check.path("status").asText()).isEqualTo("DOWN");
             assertThat(check.path("message").asText()).contains("account gamma").doesNotContain("beta");
         });
-        assertThat(http.get("/observe/metrics").body()).contains("gateway_account_suspended{account=\"gamma\"} 1.0")
-                .contains("gateway_account_suspended{account=\"beta\"} 0.0");
+        assertThat(http.get("/observe/metrics").body()).containsPattern("gateway_account_suspended\\{account=\"gamma\",instance=\"[^\"]+\"} 1.0")
+                .containsPattern("gateway_account_suspended\\{account=\"beta\",instance=\"[^\"]+\"} 0.0");
         // an HTTP caller is answered at once, without a call to Meta
         HttpResponse<String> caller = http.post("/messages", request("6002", "gamma now?", "gamma"));
         assertThat(caller.statusCode()).isEqualTo(503);
