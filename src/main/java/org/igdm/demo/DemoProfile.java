@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.spi.PropertiesComponent;
 import org.igdm.gateway.GatewaySettings;
+import org.igdm.gateway.graph.GraphEndpoints;
 import org.igdm.gateway.webhook.WebhookSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,11 @@ public final class DemoProfile implements CamelConfiguration {
                 : null;
         GraphSandbox sandbox = new GraphSandbox(port(properties), users);
         // the demo never reaches Meta: a real graph URL (an IG_GRAPH_URL left in the shell, say) stops it
-        if (!sandbox.url().equals(settings.graphUrl())) {
-            throw new IllegalStateException("The demo profile sends only to its Graph API sandbox: ig.graph-url must be "
-                    + sandbox.url() + ", got " + settings.graphUrl() + ". Unset IG_GRAPH_URL, or run without the demo profile to go live.");
+        GraphEndpoints graph = settings.graph();
+        if (!sandbox.url().equals(graph.facebookUrl()) || !sandbox.url().equals(graph.instagramUrl())) {
+            throw new IllegalStateException("The demo profile sends only to its Graph API sandbox: ig.graph-url and"
+                    + " ig.instagram-graph-url must be " + sandbox.url() + ", got " + graph.facebookUrl() + " and "
+                    + graph.instagramUrl() + ". Unset IG_GRAPH_URL and IG_INSTAGRAM_GRAPH_URL, or run without the demo profile to go live.");
         }
         context.addService(sandbox, true, true);
         context.getRegistry().bind("graphSandbox", sandbox);
@@ -83,7 +86,8 @@ public final class DemoProfile implements CamelConfiguration {
         String rule = "=".repeat(100);
         List<String> lines = new ArrayList<>(List.of("", rule,
                 "  DEMO PROFILE: NO REAL INSTAGRAM MESSAGE IS SENT. Nothing leaves this machine.",
-                "  Meta's Graph API is played by a local sandbox at " + sandbox.url() + " (account " + GraphSandbox.USER_ID + ").",
+                "  Meta's Graph API is played by a local sandbox at " + sandbox.url() + " (accounts " + GraphSandbox.USER_ID
+                        + " on the Messenger Platform, " + GraphSandbox.INSTAGRAM_USER_ID + " on the Instagram API).",
                 "  Sample batches " + (dropped.isEmpty() ? "were already dropped earlier" : "dropped into " + inbox.toAbsolutePath() + ": " + dropped) + ".",
                 "  Refused on purpose, by the recipient id's last digits: ...2534022 window closed, ...551 user unavailable,",
                 "  ...613 and ...80002 rate-limited once, ...500 Meta down (retried until exhausted); a second private reply",

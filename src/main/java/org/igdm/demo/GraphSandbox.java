@@ -9,32 +9,42 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.camel.support.service.ServiceSupport;
-import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.account.AccessToken;
+import org.igdm.gateway.account.Api;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The demo's stand-in for Meta's Graph API: an HTTP server on 127.0.0.1 that answers the Send API as
- * {@link SandboxGraphApi} plays it, for one account with one token. It never calls anything itself, and it runs
- * only in the demo profile (see {@link DemoProfile}). As a Camel service it stops after the routes.
+ * {@link SandboxGraphApi} plays it, on both of Meta's APIs, for two accounts with a token each: one on the
+ * Messenger Platform (form body), one on the Instagram API (JSON body, Bearer token). It plays both hosts at once
+ * ({@code ig.graph-url} and {@code ig.instagram-graph-url} both point to it). It never calls anything itself, and
+ * it runs only in the demo profile (see {@link DemoProfile}). As a Camel service it stops after the routes.
  */
 public final class GraphSandbox extends ServiceSupport {
 
-    /** The Instagram account the sandbox plays; the demo profile sends as this account. */
+    /** The account the sandbox plays on the Messenger Platform (api=facebook); the demo's default account. */
     public static final String USER_ID = "17841400000000000";
-    /** The only token the sandbox accepts; any other gets Meta's code 190. Worthless at Meta. */
+    /** The only token the sandbox accepts for it, in the form body; any other gets Meta's code 190. Worthless at Meta. */
     public static final String TOKEN = "DEMO-SANDBOX-TOKEN-not-valid-at-meta";
+    /** The account the sandbox plays on the Instagram API (api=instagram); the demo's account {@code studio}. */
+    public static final String INSTAGRAM_USER_ID = "17841400000000002";
+    /** The only token the sandbox accepts for it, as {@code Authorization: Bearer}. Worthless at Meta. */
+    public static final String INSTAGRAM_TOKEN = "IGAA-DEMO-SANDBOX-TOKEN-not-valid-at-meta";
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphSandbox.class);
     /** Meta answers 413 far below this; a form body of the largest valid message is under 4 KiB. */
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final int port;
-    private final SandboxGraphApi meta = new SandboxGraphApi(USER_ID, new AccessToken(TOKEN));
+    private final SandboxGraphApi meta = new SandboxGraphApi(List.of(
+            new SandboxGraphApi.Account(USER_ID, Api.FACEBOOK, new AccessToken(TOKEN)),
+            new SandboxGraphApi.Account(INSTAGRAM_USER_ID, Api.INSTAGRAM, new AccessToken(INSTAGRAM_TOKEN))));
     /** The users who write to the account through webhooks; null when the gateway takes none. */
     private final SandboxUsers users;
     private HttpServer server;
@@ -68,7 +78,8 @@ public final class GraphSandbox extends ServiceSupport {
         });
         server.setExecutor(threads);
         server.createContext("/", exchange -> handle(exchange,
-                body -> meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body)));
+                body -> meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders().getFirst("Authorization"), body)));
         if (users != null) {
             server.createContext(SandboxUsers.PATH, exchange -> handle(exchange,
                     text -> users.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(), text)));

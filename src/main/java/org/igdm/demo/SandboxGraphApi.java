@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.igdm.gateway.Json;
-import org.igdm.gateway.graph.AccessToken;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.igdm.gateway.account.AccessToken;
+import org.igdm.gateway.account.Api;
 import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.graph.GraphForm;
 import org.igdm.gateway.graph.SendApiBody;
@@ -20,54 +22,66 @@ import org.igdm.gateway.request.SendRequest;
 import org.igdm.gateway.request.Violation;
 
 /**
- * Meta's side of one Send API call, as the demo sandbox plays it. It checks what Meta checks, in Meta's order
- * (path, token, account, parameters) and answers the first problem with Meta's error envelope (code 100, with
- * subcode 2534015 for invalid message data); a well-formed call is refused if its recipient is a
+ * Meta's side of one Send API call, as the demo sandbox plays it, for its accounts on both of Meta's APIs: a form
+ * body with {@code access_token} (Messenger Platform, graph.facebook.com) or a JSON body with
+ * {@code Authorization: Bearer} (Instagram API with Instagram Login, graph.instagram.com). It checks what Meta
+ * checks, in Meta's order (path, token, account, parameters) and answers the first problem with Meta's error
+ * envelope (code 100, with subcode 2534015 for invalid message data); a token presented on the other API than its
+ * own is refused as Meta refuses it (190). A well-formed call is refused if its recipient is a
  * {@link MagicRecipient}, or if it is a second private reply to one comment (code 10900), else accepted: a message
- * with a new message id, a sender action with the recipient's id alone. Every answer carries the usage headers.
- * Stricter than Meta in one way: a token anywhere but the form body is not seen.
+ * with a new message id, a sender action with the recipient's id alone. Every answer carries the usage headers,
+ * counted per account. Stricter than Meta in one way: a token anywhere but the form body or the
+ * {@code Authorization} header is not seen.
  */
 final class SandboxGraphApi {
 
+    /** An account the sandbox knows: its id, its API and its only valid token. */
+    record Account(String userId, Api api, AccessToken token) {
+    }
+
     private static final Pattern SEND_PATH = Pattern.compile("/v\\d+\\.\\d+/([^/]+)/messages/?");
+    private static final String BEARER = "Bearer ";
     private static final Set<String> MESSAGING_TYPES = Set.of(SendApiBody.RESPONSE, "UPDATE", SendApiBody.MESSAGE_TAG);
     private static final Integer INVALID_MESSAGE_DATA = 2534015;
     private static final String ID_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final String userId;
-    private final AccessToken token;
-    private final SandboxUsage usage;
+    private final List<Account> accounts;
+    private final Map<String, SandboxUsage> usage = new ConcurrentHashMap<>();
     private final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
     /** Meta allows one private reply per comment. */
     private final Set<String> repliedComments = ConcurrentHashMap.newKeySet();
 
-    SandboxGraphApi(String userId, AccessToken token) {
-        this.userId = userId;
-        this.token = token;
-        this.usage = new SandboxUsage(userId);
+    SandboxGraphApi(List<Account> accounts) {
+        this.accounts = List.copyOf(accounts);
+        accounts.forEach(account -> usage.put(account.userId(), new SandboxUsage(account.userId())));
     }
 
-    SandboxAnswer answer(String method, String path, String formBody) {
-        SendRequest request;
+    /**
+     * @param authorization the {@code Authorization} header, or null
+     * @param body          the request body: a form, or JSON with a Bearer token
+     */
+    SandboxAnswer answer(String method, String path, String authorization, String body) {
+        Sent sent;
         try {
-            request = check(method, path, formBody);
+            sent = check(method, path, authorization, body);
         } catch (Refusal refusal) {
-            return answer(refusal.status, MagicRecipient.Throttle.NONE, refusal.envelope);
+            return answer(refusal.status, null, MagicRecipient.Throttle.NONE, refusal.envelope);
         }
+        SendRequest request = sent.request();
         if (request.isPrivateReply()) {
             if (!repliedComments.add(request.commentId())) {
-                return answer(400, MagicRecipient.Throttle.NONE, error(GraphErrorClassifier.ALREADY_REPLIED, null, "OAuthException",
-                        "(#10900) Activity already replied to", false));
+                return answer(400, sent.account(), MagicRecipient.Throttle.NONE, error(GraphErrorClassifier.ALREADY_REPLIED, null,
+                        "OAuthException", "(#10900) Activity already replied to", false));
             }
             // Meta answers with the commenter's id, which only Meta knows: the sandbox makes one up
-            return answer(200, MagicRecipient.Throttle.NONE, sent("1784140" + digits(10), true));
+            return answer(200, sent.account(), MagicRecipient.Throttle.NONE, sent("1784140" + digits(10), true));
         }
         MagicRecipient magic = MagicRecipient.of(request.recipientId()).orElse(null);
-        if (magic != null && (!magic.firstCallOnly || refusedOnce.add(request.recipientId()))) {
-            return answer(magic.status, magic.throttle, error(magic.code, magic.subcode, magic.type, magic.message, magic.isTransient));
+        if (magic != null && (!magic.firstCallOnly || refusedOnce.add(sent.account().userId() + "/" + request.recipientId()))) {
+            return answer(magic.status, sent.account(), magic.throttle, error(magic.code, magic.subcode, magic.type, magic.message, magic.isTransient));
         }
-        return answer(200, MagicRecipient.Throttle.NONE, sent(request.recipientId(), request.senderAction() == null));
+        return answer(200, sent.account(), MagicRecipient.Throttle.NONE, sent(request.recipientId(), request.senderAction() == null));
     }
 
     /** Meta's answer to a send: the recipient, and for a message (not a sender action) its new id. */
@@ -76,8 +90,11 @@ final class SandboxGraphApi {
         return message ? sent.put("message_id", "mid." + random(32)) : sent;
     }
 
-    /** The request the call describes, once path, token, account and parameters pass as they pass at Meta. */
-    private SendRequest check(String method, String path, String formBody) throws Refusal {
+    private record Sent(Account account, SendRequest request) {
+    }
+
+    /** The account and the request the call describes, once path, token, account and parameters pass as they pass at Meta. */
+    private Sent check(String method, String path, String authorization, String body) throws Refusal {
         Matcher send = SEND_PATH.matcher(path);
         if (!send.matches()) {
             throw new Refusal(404, 100, null, "OAuthException", "Unknown path components: " + path);
@@ -85,38 +102,73 @@ final class SandboxGraphApi {
         if (!"POST".equals(method)) {
             throw new Refusal(400, 100, null, "GraphMethodException", "Unsupported " + method.toLowerCase() + " request.");
         }
-        Map<String, String> form;
-        try {
-            form = GraphForm.decode(formBody);
-        } catch (IllegalArgumentException malformed) {
-            throw invalid(null, "the request body is not a URL-encoded form");
-        }
-        String presented = form.get(GraphForm.ACCESS_TOKEN);
+        boolean bearer = authorization != null && authorization.startsWith(BEARER);
+        Api api = bearer ? Api.INSTAGRAM : Api.FACEBOOK;
+        ObjectNode fields = bearer ? jsonBody(body) : formFields(body);
+        String presented = bearer ? authorization.substring(BEARER.length()) : fields.path(GraphForm.ACCESS_TOKEN).asText(null);
         if (presented == null || presented.isBlank()) {
             throw new Refusal(400, 190, null, "OAuthException",
                     "An active access token must be used to query information about the current user.");
         }
-        if (!token.matches(presented)) {
-            throw new Refusal(400, 190, null, "OAuthException", "Invalid OAuth access token - Cannot parse access token");
-        }
-        if (!userId.equals(send.group(1))) {
+        // a token of the other API is as unknown here as at Meta
+        Account account = accounts.stream().filter(known -> known.api() == api && known.token().matches(presented)).findFirst()
+                .orElseThrow(() -> new Refusal(400, 190, null, "OAuthException", "Invalid OAuth access token - Cannot parse access token"));
+        if (!account.userId().equals(send.group(1))) {
             throw new Refusal(400, 100, 33, "GraphMethodException", "Unsupported post request. Object with ID '" + send.group(1)
                     + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation.");
         }
-        return parameters(form);
+        return new Sent(account, parameters(fields));
+    }
+
+    /** The JSON body of an Instagram API call. */
+    private static ObjectNode jsonBody(String body) throws Refusal {
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            if (node != null && node.isObject()) {
+                return (ObjectNode) node;
+            }
+        } catch (Exception notJson) {
+            // refused below
+        }
+        throw invalid(null, "the request body is not a JSON object");
+    }
+
+    /** The parameters of a Messenger Platform call, each JSON object parameter read as the object. */
+    private static ObjectNode formFields(String body) throws Refusal {
+        Map<String, String> form;
+        try {
+            form = GraphForm.decode(body);
+        } catch (IllegalArgumentException malformed) {
+            throw invalid(null, "the request body is not a URL-encoded form");
+        }
+        ObjectNode fields = Json.MAPPER.createObjectNode();
+        form.forEach((name, value) -> fields.set(name, jsonObjectOrText(value)));
+        return fields;
+    }
+
+    private static JsonNode jsonObjectOrText(String value) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(value);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (Exception notJson) {
+            // a plain string parameter
+        }
+        return TextNode.valueOf(value);
     }
 
     /** The request in the parameters, or the 100 error Meta answers for the first bad one. */
-    private static SendRequest parameters(Map<String, String> form) throws Refusal {
-        JsonNode recipient = jsonParameter(form, SendApiBody.RECIPIENT, null);
+    private static SendRequest parameters(ObjectNode fields) throws Refusal {
+        JsonNode recipient = objectField(fields, SendApiBody.RECIPIENT, null);
         if (recipient == null || recipient.path("id").isValueNode() == recipient.path("comment_id").isValueNode()) {
             throw invalid(null, "param recipient must be a JSON object with an id or a comment_id, e.g. {\"id\":\"123\"}");
         }
-        JsonNode message = jsonParameter(form, SendApiBody.MESSAGE, INVALID_MESSAGE_DATA);
-        JsonNode payload = jsonParameter(form, SendApiBody.PAYLOAD, null);
-        String action = form.get(SendApiBody.SENDER_ACTION);
-        String type = form.get(SendApiBody.MESSAGING_TYPE);
-        String tag = form.get(SendApiBody.TAG);
+        JsonNode message = objectField(fields, SendApiBody.MESSAGE, INVALID_MESSAGE_DATA);
+        JsonNode payload = objectField(fields, SendApiBody.PAYLOAD, null);
+        String action = fields.path(SendApiBody.SENDER_ACTION).asText(null);
+        String type = fields.path(SendApiBody.MESSAGING_TYPE).asText(null);
+        String tag = fields.path(SendApiBody.TAG).asText(null);
         if (message == null && action == null) {
             throw invalid(null, "param message or sender_action must be non-empty");
         }
@@ -128,7 +180,7 @@ final class SandboxGraphApi {
             throw invalid(null, "param tag is required with messaging_type MESSAGE_TAG, and allowed only with it");
         }
         SendRequest request = new SendRequest(text(recipient.get("id")), text(recipient.get("comment_id")), message, action, payload,
-                tag, null);
+                tag, null, null);
         // Meta's limits on each kind of message are the ones the gateway checks at its door
         List<Violation> violations = RequestValidator.violations(request);
         if (!violations.isEmpty()) {
@@ -142,19 +194,14 @@ final class SandboxGraphApi {
         return value == null || value.isNull() ? null : value.asText();
     }
 
-    /** A parameter that holds a JSON object as text; null when absent; refused with the subcode when it is not one. */
-    private static JsonNode jsonParameter(Map<String, String> form, String name, Integer subcode) throws Refusal {
-        String value = form.get(name);
-        if (value == null) {
+    /** A field that holds a JSON object; null when absent; refused with the subcode when it is not one. */
+    private static JsonNode objectField(ObjectNode fields, String name, Integer subcode) throws Refusal {
+        JsonNode value = fields.get(name);
+        if (value == null || value.isNull()) {
             return null;
         }
-        try {
-            JsonNode node = Json.MAPPER.readTree(value);
-            if (node != null && node.isObject()) {
-                return node;
-            }
-        } catch (Exception notJson) {
-            // refused below
+        if (value.isObject()) {
+            return value;
         }
         throw invalid(subcode, "param " + name + " must be a JSON object");
     }
@@ -163,8 +210,10 @@ final class SandboxGraphApi {
         return new Refusal(400, 100, subcode, "OAuthException", "(#100) " + reason);
     }
 
-    private SandboxAnswer answer(int status, MagicRecipient.Throttle throttle, ObjectNode body) {
-        Map<String, String> headers = new LinkedHashMap<>(usage.count(System.currentTimeMillis(), throttle));
+    /** Meta reports usage on every answer; a call refused before its account is known counts on the first account. */
+    private SandboxAnswer answer(int status, Account account, MagicRecipient.Throttle throttle, ObjectNode body) {
+        SandboxUsage counted = usage.get(account == null ? accounts.get(0).userId() : account.userId());
+        Map<String, String> headers = new LinkedHashMap<>(counted.count(System.currentTimeMillis(), throttle));
         headers.put("Content-Type", "application/json; charset=UTF-8");
         return new SandboxAnswer(status, headers, body.toString());
     }

@@ -7,19 +7,23 @@ import org.apache.camel.ProducerTemplate;
 import javax.sql.DataSource;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.igdm.gateway.account.Account;
 import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
+import org.igdm.gateway.delivery.PacedGraphCall;
+import org.igdm.gateway.graph.GraphClient;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyRepository;
 import org.igdm.gateway.jms.JmsIntake;
 import org.igdm.gateway.mcp.McpSource;
+import org.igdm.gateway.observe.AccountsHealthCheck;
 import org.igdm.gateway.observe.BrokerHealthCheck;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.observe.InstanceHealthCheck;
 import org.igdm.gateway.observe.SinkHealthCheck;
-import org.igdm.gateway.pacing.AccountGate;
+import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.pacing.KindLimits;
 import org.igdm.gateway.pacing.PaceShares;
 import org.igdm.gateway.store.GatewayStore;
@@ -33,14 +37,11 @@ import org.igdm.gateway.window.MessagingWindows;
  */
 public class GatewayConfiguration implements CamelConfiguration {
 
-    /** The one sending account's name in the store's pace shares (ig.user-id's account). */
-    private static final String ACCOUNT = "default";
-
     @Override
     public void configure(CamelContext context) throws Exception {
         GatewaySettings settings = GatewaySettings.from(context.getPropertiesComponent());
         context.getRegistry().bind("gatewaySettings", settings);
-        DeliveryCapacity.size(context.getPropertiesComponent(), settings.pacing().maxSendsPerSecond());
+        DeliveryCapacity.size(context.getPropertiesComponent(), settings.accounts().totalSendsPerSecond());
         // the database first (started here, migrated, stopped last): everything durable below may keep its state there
         GatewayStore store = new GatewayStore(settings.store());
         store.start();
@@ -57,48 +58,48 @@ public class GatewayConfiguration implements CamelConfiguration {
                 idempotency.recoverPending(record -> sink.sendBody(settings.sentSink(), ExchangePattern.InOnly, record));
             }
         });
-        AccountGate gate = accountGate(context, settings, store);
-        context.getRegistry().bind("accountGate", gate);
+        AccountGates gates = new AccountGates(settings.accounts().all(), settings.pacing(), paceShares(context, settings, store));
+        context.getRegistry().bind("accountGates", gates);
         KindLimits kindLimits = new KindLimits(settings.kindLimits());
         context.getRegistry().bind("kindLimits", kindLimits);
+        context.getRegistry().bind("pacedGraphCall",
+                new PacedGraphCall(settings.accounts(), gates, kindLimits, new GraphClient(settings.graph())));
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    gate.stop();
+                    gates.stop();
                     kindLimits.stop();
                 }
             }
         });
         BrokerWiring.wire(context, settings);
         JmsIntake.wire(context, settings);
-        GatewayMetrics metrics = GatewayMetrics.bind(context, gate, settings.instance());
+        GatewayMetrics metrics = GatewayMetrics.bind(context, gates, settings.instance());
         Batches.wire(context, store.dataSource(), metrics);
         // the users' messages from Meta's webhooks feed the window store, which the delivery route consults
         WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
         MessagingWindows windows = new MessagingWindows(store.dataSource());
         context.getRegistry().bind(MessagingWindowCheck.BEAN,
-                new MessagingWindowCheck(windows, webhooks.enabled(), webhooks.enforceWindow(), settings.userId()));
-        WebhookSource.configure(context, webhooks, store.dataSource(), windows,
-                accountId -> accountId.equals(settings.userId()) ? "default" : null);
+                new MessagingWindowCheck(windows, webhooks.enabled(), webhooks.enforceWindow()));
+        WebhookSource.configure(context, webhooks, store.dataSource(), windows, accountId -> settings.accounts().all().stream()
+                .filter(account -> account.userId().equals(accountId)).map(Account::name).findFirst().orElse(null));
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());
+        context.getRegistry().bind(AccountsHealthCheck.BEAN, new AccountsHealthCheck(gates));
         context.getRegistry().bind(InstanceHealthCheck.BEAN, new InstanceHealthCheck(settings.instance(), store.dataSource()));
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
-        HttpSource.configure(context);
+        HttpSource.configure(context, settings.accounts());
         McpSource.configure(context);
     }
 
-    /** Alone, the gate allows the whole pace; sharing the store, this instance's share of it. */
-    private static AccountGate accountGate(CamelContext context, GatewaySettings settings, GatewayStore store) throws Exception {
+    /** Alone, each gate allows its account's whole pace; sharing the store, this instance's share of it. */
+    private static PaceShares paceShares(CamelContext context, GatewaySettings settings, GatewayStore store) throws Exception {
         if (!store.shared()) {
-            return new AccountGate(settings.pacing());
+            return null;
         }
         PaceShares shares = new PaceShares(store.dataSource(), settings.instance());
         context.addService(shares, true, true);
-        PaceShares.AccountShare share = shares.account(ACCOUNT, (int) settings.pacing().maxSendsPerSecond());
-        AccountGate gate = new AccountGate(settings.pacing(), share::perSecond);
-        share.occupancy(gate::callsInWindow);
-        return gate;
+        return shares;
     }
 }

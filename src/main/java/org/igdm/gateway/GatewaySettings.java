@@ -5,11 +5,15 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.camel.spi.PropertiesComponent;
+import org.igdm.gateway.account.AccountSettings;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.BrokerSettings;
-import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.graph.GraphEndpoints;
 import org.igdm.gateway.pacing.KindLimitSettings;
 import org.igdm.gateway.pacing.PacingSettings;
 import org.igdm.gateway.store.GatewayStore;
@@ -21,10 +25,9 @@ import org.igdm.gateway.store.StoreSettings;
  * A missing or malformed setting stops the startup with a message that says what to set.
  */
 public record GatewaySettings(
-        String graphUrl,
-        String apiVersion,
-        String userId,
-        AccessToken accessToken,
+        GraphEndpoints graph,
+        Accounts accounts,
+        Duration tokenReloadInterval,
         int maxAttempts,
         Duration retryInitialDelay,
         Duration retryMaxDelay,
@@ -40,10 +43,12 @@ public record GatewaySettings(
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
-        String graphUrl = reader.required("ig.graph-url", "the Graph API base URL, https://graph.facebook.com");
+        String graphUrl = reader.url("ig.graph-url", "the Messenger Platform's base URL, https://graph.facebook.com");
+        String instagramGraphUrl = reader.url("ig.instagram-graph-url", "the Instagram API's base URL, https://graph.instagram.com");
         String apiVersion = reader.required("ig.api-version", "the Graph API version, e.g. v25.0");
-        String userId = reader.required("ig.user-id", "the id of the Instagram account that sends");
-        String token = reader.required("ig.access-token", "the account's access token (permission instagram_manage_messages)");
+        int connectTimeout = reader.positiveInt("gateway.graph.connect-timeout-ms");
+        int callTimeout = reader.positiveInt("gateway.graph.call-timeout-ms");
+        int tokenReload = reader.positiveInt("gateway.accounts.token-reload-ms");
         int maxAttempts = reader.positiveInt("gateway.retry.max-attempts");
         long initialDelay = reader.positiveInt("gateway.retry.initial-delay-ms");
         long maxDelay = reader.positiveInt("gateway.retry.max-delay-ms");
@@ -78,18 +83,21 @@ public record GatewaySettings(
         }
         String instance = reader.optional("gateway.instance");
         int retentionDays = reader.positiveInt("gateway.idempotency.retention-days");
-        if (graphUrl != null && !graphUrl.startsWith("http://") && !graphUrl.startsWith("https://")) {
-            reader.problems.add("ig.graph-url must start with https:// (or http:// for a local stub), got '" + graphUrl + "'");
-        }
+        Accounts accounts = new AccountSettings(properties::resolveProperty, reader.problems)
+                .read(propertyKeys(properties), System.getenv().keySet(), pacing.maxSendsPerSecond());
         reader.failIfAnyProblem();
-        return new GatewaySettings(stripSlash(graphUrl), apiVersion, userId, new AccessToken(token), maxAttempts,
-                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker, pacing,
-                kindLimits, store, instance == null ? defaultInstance() : instance, Duration.ofDays(retentionDays));
+        GraphEndpoints graph = new GraphEndpoints(graphUrl, instagramGraphUrl, apiVersion,
+                Duration.ofMillis(connectTimeout), Duration.ofMillis(callTimeout));
+        return new GatewaySettings(graph, accounts, Duration.ofMillis(tokenReload), maxAttempts,
+                Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker,
+                pacing, kindLimits, store, instance == null ? defaultInstance() : instance, Duration.ofDays(retentionDays));
     }
 
-    /** The Send API endpoint for camel-http; the token is not in it (it travels in the form body). */
-    public String messagesUrl() {
-        return graphUrl + "/" + apiVersion + "/" + userId + "/messages";
+    /** Every key of the properties files, override properties included, and of the JVM's system properties. */
+    private static Set<String> propertyKeys(PropertiesComponent properties) {
+        Set<String> keys = new HashSet<>(properties.loadProperties().stringPropertyNames());
+        keys.addAll(System.getProperties().stringPropertyNames());
+        return keys;
     }
 
     /** This process on this machine: the host name and the process id. */
@@ -101,10 +109,6 @@ public record GatewaySettings(
             host = "localhost";
         }
         return host + "-" + ProcessHandle.current().pid();
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Collects every problem first, so that one start tells the operator everything to fix. */
@@ -129,6 +133,14 @@ public record GatewaySettings(
         /** The value, or null when the key is absent or blank (the setting is then off). */
         String optional(String key) {
             return properties.resolveProperty(key).map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
+        }
+
+        String url(String key, String what) {
+            String url = required(key, what);
+            if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+                problems.add(key + " must start with https:// (or http:// for a local stub), got '" + url + "'");
+            }
+            return url;
         }
 
         int positiveInt(String key) {

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.Queue;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +97,13 @@ class DemoProfileTest {
                             "file:demo-batch.json#1/1", "file:demo-batch.json#2/1", "file:demo-batch.json#3/1",
                             "file:demo-batch.json#6/1", "file:demo-batch.json#7/1", "file:demo-batch.json#8/1");
             assertThat(gateway.sent()).allSatisfy(r -> assertThat(r.path("message_id").asText()).startsWith("mid."));
+            // the samples use both of the demo's accounts, one on each of Meta's APIs
+            assertThat(gateway.sent()).filteredOn(r -> r.path("account").asText().equals("studio"))
+                    .extracting(r -> r.path("source").asText())
+                    .containsExactlyInAnyOrder("file:demo-batch.csv#2", "file:demo-batch.csv#4", "file:demo-batch.json#1");
+            assertThat(gateway.sent()).filteredOn(r -> r.path("account").asText().equals("default")).hasSize(8);
+            assertThat(gateway.failed()).filteredOn(r -> r.path("source").asText().equals("file:demo-batch.csv#6"))
+                    .singleElement().satisfies(r -> assertThat(r.path("account").asText()).isEqualTo("studio"));
             assertThat(gateway.sent()).filteredOn(r -> r.path("source").asText().matches("file:demo-batch.json#[678]"))
                     .extracting(r -> r.path("kind").asText()).containsExactlyInAnyOrder("image", "quick_replies", "private_reply");
             assertThat(gateway.failed()).extracting(r -> r.path("source").asText() + "/" + r.path("error").path("category").asText()
@@ -136,31 +142,50 @@ class DemoProfileTest {
     }
 
     @Test
-    void aWrongTokenIsRefusedAsMetaRefusesItAndTheFailedRecordReplaysOnceFixed() throws Exception {
+    void aWrongTokenIsRefusedAsMetaRefusesItQueuedMessagesWaitAndAllGoOutOnceFixed() throws Exception {
         Map<String, String> settings = RunningGateway.demoDefaults(home);
         String broker = "tcp://127.0.0.1:" + settings.get("gateway.jms.port");
         settings.put("ig.access-token", "EAA-a-real-looking-token");
         long logMark = TestLog.mark();
         try (RunningGateway gateway = RunningGateway.startDemo(home, settings)) {
-            assertThat(SendToQueue.send(List.of(request("17841400000000301", "order-77")), broker, new PrintStream(OutputStream.nullOutputStream())))
-                    .isTrue();
-            assertThat(categories(fromJms(gateway.failed()))).containsExactly("order-77/rejected/190");
-            assertThat(TestLog.since(logMark)).contains("ALARM: Meta refused the access token")
+            // an HTTP caller hears Meta's refusal (422), or, when a sample row met it first, that the account is
+            // suspended (503); either way the record carries Meta's code and the account sends no more with that token
+            HttpResponse<String> refused = gateway.http().post("/messages", request("17841400000000301", "order-77"));
+            assertThat(refused.statusCode()).as(refused.body()).isIn(422, 503);
+            assertThat(categories(fromHttp(gateway.failed()))).singleElement().asString()
+                    .isIn("order-77/rejected/190", "order-77/exhausted/190");
+            assertThat(TestLog.since(logMark)).contains("ALARM: Meta refused the access token of account default")
                     .doesNotContain("EAA-a-real-looking-token");
+            // a queued message waits instead of failing, health says which account, and the other account still sends
+            try (LegacyJmsClient legacy = new LegacyJmsClient(Integer.parseInt(settings.get("gateway.jms.port")))) {
+                legacy.send(Queues.SEND, request("17841400000000302", "order-78"));
+            }
+            HttpResponse<String> studio = gateway.http().post("/messages",
+                    "{\"recipient_id\":\"17841400000000303\",\"message\":\"demo\",\"account\":\"studio\"}");
+            assertThat(studio.statusCode()).as(studio.body()).isEqualTo(200);
+            HttpResponse<String> health = gateway.http().get("/observe/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("suspended").contains("account default");
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> fromJms(gateway.sent()).isEmpty()
+                    && fromJms(gateway.failed()).isEmpty());
         }
 
         settings.remove("ig.access-token");
         try (RunningGateway gateway = RunningGateway.startDemo(home, settings)) {
+            // the message that waited goes out with the right token
+            await().atMost(Duration.ofSeconds(20)).until(() -> fromJms(gateway.sent()).size() == 1);
+            assertThat(fromJms(gateway.sent()).get(0).path("idempotency_key").asText()).isEqualTo("order-78");
             // the README's replay: the failed record, as it is, back onto the queue with the command-line client
             ByteArrayOutputStream replies = new ByteArrayOutputStream();
-            String failedLine = Json.MAPPER.writeValueAsString(fromJms(gateway.failed()).get(0));
+            String failedLine = Json.MAPPER.writeValueAsString(fromHttp(gateway.failed()).get(0));
             assertThat(SendToQueue.send(List.of(failedLine), broker, new PrintStream(replies, true, StandardCharsets.UTF_8))).isTrue();
 
             JsonNode reply = Json.MAPPER.readTree(replies.toString(StandardCharsets.UTF_8));
             assertThat(reply.path("status").asText()).isEqualTo("sent");
+            assertThat(reply.path("account").asText()).isEqualTo("default");
             assertThat(reply.path("idempotency_key").asText()).isEqualTo("order-77");
-            await().atMost(Duration.ofSeconds(10)).until(() -> !fromJms(gateway.sent()).isEmpty());
-            assertThat(fromJms(gateway.sent())).singleElement().isEqualTo(reply);
+            await().atMost(Duration.ofSeconds(10)).until(() -> fromJms(gateway.sent()).size() == 2);
+            assertThat(fromJms(gateway.sent())).contains(reply);
         }
     }
 
@@ -176,6 +201,10 @@ class DemoProfileTest {
 
     private static String request(String recipient, String key) {
         return "{\"recipient_id\":\"" + recipient + "\",\"message\":\"demo\",\"idempotency_key\":\"" + key + "\"}";
+    }
+
+    private static List<JsonNode> fromHttp(List<JsonNode> records) {
+        return records.stream().filter(r -> r.path("source").asText().equals("http")).toList();
     }
 
     private static List<JsonNode> fromJms(List<JsonNode> records) {

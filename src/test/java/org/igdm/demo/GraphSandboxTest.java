@@ -10,13 +10,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.igdm.gateway.Json;
-import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.account.AccessToken;
+import org.igdm.gateway.account.Account;
+import org.igdm.gateway.account.Api;
+import org.igdm.gateway.graph.GraphClient;
+import org.igdm.gateway.graph.GraphEndpoints;
 import org.igdm.gateway.graph.GraphForm;
 import org.igdm.gateway.graph.GraphResponses;
 import org.igdm.gateway.graph.GraphSendResult;
 import org.igdm.gateway.graph.RateLimitUsage;
 import org.igdm.gateway.graph.RateLimitedException;
 import org.igdm.gateway.graph.RejectedByGraphException;
+import org.igdm.gateway.graph.SendApiBody;
 import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.request.RequestJson;
 import org.igdm.gateway.request.SendRequest;
@@ -29,7 +34,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The sandbox over HTTP, as the gateway's camel-http sees it: each answer is also read by the gateway's own
+ * The sandbox over HTTP, as the gateway's Graph client sees it: each answer is also read by the gateway's own
  * {@link GraphResponses}, so the sandbox is checked against the way the gateway understands Meta.
  */
 class GraphSandboxTest {
@@ -126,7 +131,7 @@ class GraphSandboxTest {
     @ParameterizedTest
     @MethodSource("org.igdm.gateway.support.KindExamples#all")
     void answersEveryKindAsMetaDoes(KindExamples.Example example) throws Exception {
-        HttpResponse<String> answer = send(SEND_PATH, GraphForm.encode(RequestJson.parse(example.request()), DEMO_TOKEN));
+        HttpResponse<String> answer = send(SEND_PATH, GraphForm.encode(SendApiBody.of(RequestJson.parse(example.request())), DEMO_TOKEN));
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         JsonNode body = Json.MAPPER.readTree(answer.body());
@@ -155,7 +160,7 @@ class GraphSandboxTest {
 
     @Test
     void refusesASecondPrivateReplyToOneComment() throws Exception {
-        String reply = GraphForm.encode(RequestJson.parse("{\"comment_id\":\"17858893269000077\",\"message\":\"Thanks\"}"), DEMO_TOKEN);
+        String reply = GraphForm.encode(SendApiBody.of(RequestJson.parse("{\"comment_id\":\"17858893269000077\",\"message\":\"Thanks\"}")), DEMO_TOKEN);
         HttpResponse<String> first = send(SEND_PATH, reply);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(read(first).messageId()).startsWith("mid.");
@@ -177,8 +182,29 @@ class GraphSandboxTest {
         assertError(get, 400, 100, null);
     }
 
+    @Test
+    void playsBothApisForItsTwoAccountsEachWithItsOwnTokenInItsOwnPlace() {
+        GraphClient client = new GraphClient(new GraphEndpoints(sandbox.url(), sandbox.url(), "v25.0",
+                Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        Account page = new Account("default", GraphSandbox.USER_ID, Api.FACEBOOK, DEMO_TOKEN, 100, null);
+        Account studio = new Account("studio", GraphSandbox.INSTAGRAM_USER_ID, Api.INSTAGRAM,
+                new AccessToken(GraphSandbox.INSTAGRAM_TOKEN), 100, null);
+        SendRequest hello = SendRequest.text("17841400000000101", "Hi");
+
+        assertThat(client.send(page, hello).messageId()).startsWith("mid.");
+        assertThat(client.send(studio, hello).messageId()).startsWith("mid.");
+        // each token works only on its own API, as at Meta, and only for its own account
+        assertThatThrownBy(() -> client.send(page.withToken(studio.token()), hello))
+                .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(190));
+        assertThatThrownBy(() -> client.send(studio.withToken(page.token()), hello))
+                .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(190));
+        Account otherId = new Account("studio", GraphSandbox.USER_ID, Api.INSTAGRAM, studio.token(), 100, null);
+        assertThatThrownBy(() -> client.send(otherId, hello))
+                .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(100));
+    }
+
     private static String form(String recipient, String text, String tag, AccessToken token) {
-        return GraphForm.encode(SendRequest.text(recipient, text).withTag(tag), token);
+        return GraphForm.encode(SendApiBody.of(SendRequest.text(recipient, text).withTag(tag)), token);
     }
 
     private HttpResponse<String> send(String path, String formBody) throws Exception {

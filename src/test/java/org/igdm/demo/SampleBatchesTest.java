@@ -18,7 +18,7 @@ class SampleBatchesTest {
         Files.writeString(inbox.resolve(".done/20261123-213001-042-demo-batch.json"), "[]");
 
         assertThat(SampleBatches.dropInto(inbox)).containsExactly("demo-batch.csv");
-        assertThat(Files.readString(inbox.resolve("demo-batch.csv"))).startsWith("recipient_id,message,tag,idempotency_key\r\n");
+        assertThat(Files.readString(inbox.resolve("demo-batch.csv"))).startsWith("recipient_id,message,tag,idempotency_key,account\r\n");
         assertThat(inbox.resolve("demo-batch.json")).doesNotExist();
         try (var left = Files.list(inbox)) {
             assertThat(left).noneMatch(file -> file.getFileName().toString().endsWith(".part"));

@@ -44,8 +44,8 @@ class SandboxOutsideTheDemoTest {
         Map<String, String> settings = RunningGateway.demoDefaults(home);
 
         assertThatThrownBy(() -> RunningGateway.start(home, settings).close())
-                .hasMessageContaining("ig.user-id is not set")
-                .hasMessageContaining("ig.access-token is not set");
+                .hasMessageContaining("no sending account is configured")
+                .hasMessageContaining("set ig.user-id and ig.access-token");
     }
 
     private static void connect(int port) throws IOException {

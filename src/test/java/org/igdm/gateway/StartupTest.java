@@ -24,8 +24,8 @@ class StartupTest {
         assertThatThrownBy(() -> RunningGateway.start(home, settings).close())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("The gateway cannot start")
-                .hasMessageContaining("ig.user-id is not set")
-                .hasMessageContaining("ig.access-token is not set")
+                .hasMessageContaining("no sending account is configured")
+                .hasMessageContaining("set ig.user-id and ig.access-token")
                 .hasMessageContaining("IG_ACCESS_TOKEN");
     }
 

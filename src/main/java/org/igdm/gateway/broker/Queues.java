@@ -1,5 +1,7 @@
 package org.igdm.gateway.broker;
 
+import org.igdm.gateway.request.SendRequest;
+
 /** The queues the gateway owns on its broker, and the marks its own messages carry. */
 public final class Queues {
 
@@ -19,7 +21,7 @@ public final class Queues {
     public static final String EXPIRED = "ig.expired";
     /** Mark on {@link #DELIVER}: where a queued request came from ({@code file:<name>#<row>}, {@code http}). */
     public static final String SOURCE_PROPERTY = "IgSource";
-    /** Artemis delivers one group's messages in order to one consumer at a time: the request's conversation. */
+    /** Message property set to {@link #group}: Artemis delivers one group in order to one consumer at a time. */
     public static final String GROUP_PROPERTY = "JMSXGroupID";
     /**
      * Mark on {@link #DELIVER}, true on a request that its source hands over again after an interruption (a file
@@ -32,5 +34,15 @@ public final class Queues {
     public static final String BATCH_ROW_PROPERTY = "IgBatchRow";
 
     private Queues() {
+    }
+
+    /**
+     * The JMS group of a request: its account as the request names it and its conversation (the recipient, or the
+     * comment a private reply answers), so that one account's messages to one person keep their order while other
+     * accounts' messages to the same id do not wait on them. Without an account, the conversation alone, as
+     * producers that group by recipient already do.
+     */
+    public static String group(SendRequest request) {
+        return request.account() == null ? request.conversation() : request.account() + "/" + request.conversation();
     }
 }

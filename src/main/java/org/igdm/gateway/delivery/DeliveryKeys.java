@@ -5,6 +5,8 @@ public final class DeliveryKeys {
 
     /** Property: the validated {@link org.igdm.gateway.request.SendRequest}. */
     public static final String REQUEST = "igRequest";
+    /** Property: the sending {@link org.igdm.gateway.account.Account}, once the request's {@code account} is resolved. */
+    public static final String ACCOUNT = "igAccount";
     /** Property: where the request came from, {@code file:<name>#<row>}, {@code http} or {@code jms}; set by each source. */
     public static final String SOURCE = "igSource";
     /** Property: the key a source derives for a request that brings none (a JMS message id, say). */

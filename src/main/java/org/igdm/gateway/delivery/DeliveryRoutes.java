@@ -8,8 +8,9 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.igdm.gateway.GatewaySettings;
-import org.igdm.gateway.graph.GraphCallRoute;
+import org.igdm.gateway.account.Account;
 import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.idempotency.FirstDelivery;
@@ -23,8 +24,10 @@ import org.igdm.gateway.request.SendRequest;
 
 /**
  * The delivery core: the only route that sends to Meta. It takes one request (a {@link SendRequest} or its
- * JSON text) from any source, calls the Graph API with retries, and ends with exactly one record in the sent
- * or the failed sink. The record is also the exchange's body when the route returns, for callers that wait.
+ * JSON text) from any source, resolves its account, calls the Graph API for it with retries
+ * ({@link PacedGraphCall}), and ends with exactly one record in the sent or the failed sink. The record is also
+ * the exchange's body when the route returns, for callers that wait. A second route takes the new tokens that
+ * appear in the accounts' token files.
  */
 public class DeliveryRoutes extends RouteBuilder {
 
@@ -44,6 +47,8 @@ public class DeliveryRoutes extends RouteBuilder {
     private GatewaySettings settings;
     @BeanInject
     private IdempotencyRepository idempotency;
+    @BeanInject
+    private PacedGraphCall graphCall;
 
     @Override
     public void configure() {
@@ -63,6 +68,15 @@ public class DeliveryRoutes extends RouteBuilder {
                 .to(ExchangePattern.InOnly, settings.failedSink())
                 .to(RECORDED);
 
+        // the request went out and no answer came: Meta may have delivered it, so it is not sent again blindly
+        onException(OutcomeUnknownException.class)
+                .handled(true)
+                .maximumRedeliveries(0)
+                .process(this::releaseClaim)
+                .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
+                .to(ExchangePattern.InOnly, settings.failedSink())
+                .to(RECORDED);
+
         // network errors, 5xx, rate limits: the whole Graph call again, backing off exponentially with jitter;
         // a shutdown during the backoff is not the message's failure: it stays with its source, unrecorded
         onException(TransientGraphException.class)
@@ -77,7 +91,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logStackTrace(false)
                 .logExhausted(false)
-                .onRedelivery(exchange -> GatewayMetrics.of(exchange).retried())
+                .onRedelivery(exchange -> GatewayMetrics.of(exchange).retried(OutcomeRecorder.resolvedAccount(exchange)))
                 .process(this::releaseClaim)
                 .filter(exchange -> !stopping(exchange))
                     .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.EXHAUSTED))
@@ -98,12 +112,12 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(this::releaseClaim);
 
         from(DELIVER).routeId("deliver")
-                .process(DeliveryRoutes::acceptRequest)
+                .process(this::acceptRequest)
                 .process(this::claimKey)
                 .choice()
                     .when(claimed(IdempotencyRepository.Claim.Granted.class))
                         .bean(MessagingWindowCheck.BEAN, "beforeSend")
-                        .to(GraphCallRoute.URI)
+                        .process(this::callMeta)
                         .process(this::rememberSent)
                         .to(DeliveryRoutes.RECORD_SENT)
                     .when(claimed(IdempotencyRepository.Claim.Unrecorded.class))
@@ -122,6 +136,9 @@ public class DeliveryRoutes extends RouteBuilder {
                 .end()
                 .removeProperty(CLAIM);
 
+        from("timer:token-files?period=" + settings.tokenReloadInterval().toMillis()).routeId("token-files")
+                .process(exchange -> settings.accounts().reloadTokenFiles().forEach(graphCall::tokenRenewed));
+
         // the sent record into the sink; if the sink fails, the key's pending record is left for the next
         // request with that key (or the next start) to write, and the failure goes to the source
         from(RECORD_SENT).routeId("record-sent")
@@ -135,8 +152,8 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(this::rememberRecorded);
     }
 
-    /** The request as a validated {@link SendRequest}, whatever form the source handed it in. */
-    private static void acceptRequest(Exchange exchange) {
+    /** The request as a validated {@link SendRequest}, whatever form the source handed it in, and its account. */
+    private void acceptRequest(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
         SendRequest request = body instanceof SendRequest given
                 ? RequestValidator.validate(given)
@@ -146,6 +163,15 @@ public class DeliveryRoutes extends RouteBuilder {
             request = request.withIdempotencyKey(derivedKey);
         }
         exchange.setProperty(DeliveryKeys.REQUEST, request);
+        exchange.setProperty(DeliveryKeys.ACCOUNT, settings.accounts().resolve(request.account()));
+    }
+
+    /** One attempt; a retry of the delivery route runs it again. */
+    private void callMeta(Exchange exchange) throws InterruptedException {
+        boolean waits = exchange.getProperty(DeliveryKeys.WAITS_FOR_ACCOUNT, false, Boolean.class);
+        exchange.setProperty(DeliveryKeys.RESULT, graphCall.send(exchange.getProperty(DeliveryKeys.ACCOUNT, Account.class),
+                exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class), waits,
+                () -> exchange.setProperty(DeliveryKeys.ATTEMPTS, exchange.getProperty(DeliveryKeys.ATTEMPTS, 0, Integer.class) + 1)));
     }
 
     /**
@@ -232,7 +258,8 @@ public class DeliveryRoutes extends RouteBuilder {
 
     /** The first delivery's sent record becomes the answer, as if the first call had been answered now. */
     private void answerWithFirstOutcome(Exchange exchange) {
-        exchange.getMessage().setBody(OutcomeRecorder.firstSentRecord(firstDelivery(exchange), exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class)));
+        exchange.getMessage().setBody(OutcomeRecorder.firstSentRecord(firstDelivery(exchange),
+                exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class), OutcomeRecorder.resolvedAccount(exchange)));
         exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, "sent");
     }
 }

@@ -3,6 +3,7 @@ package org.igdm.gateway.delivery;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.Exchange;
+import org.igdm.gateway.account.Account;
 import org.igdm.gateway.graph.GraphApiException;
 import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.observe.GatewayMetrics;
@@ -24,17 +25,17 @@ public final class MessagingWindowCheck {
     private final MessagingWindows windows;
     private final boolean heard;
     private final boolean enforce;
-    private final String accountId;
 
-    /**
-     * @param heard     whether the webhook endpoint runs, so that the store learns when users write
-     * @param accountId the sending account's Instagram user id
-     */
-    public MessagingWindowCheck(MessagingWindows windows, boolean heard, boolean enforce, String accountId) {
+    /** @param heard whether the webhook endpoint runs, so that the store learns when users write */
+    public MessagingWindowCheck(MessagingWindows windows, boolean heard, boolean enforce) {
         this.windows = windows;
         this.heard = heard;
         this.enforce = enforce;
-        this.accountId = accountId;
+    }
+
+    /** The sending account's Instagram user id: windows are per account. */
+    private static String accountId(Exchange exchange) {
+        return exchange.getProperty(DeliveryKeys.ACCOUNT, Account.class).userId();
     }
 
     /** Before the Graph call: throws {@link OutsideWindowException} for a send the window rules out. */
@@ -44,7 +45,7 @@ public final class MessagingWindowCheck {
             // a private reply addresses a comment, not a user: it has no messaging window
             return;
         }
-        Window window = windows.window(accountId, request.recipientId());
+        Window window = windows.window(accountId(exchange), request.recipientId());
         switch (window.verdict(Instant.now(), request.humanAgent())) {
             case Window.Verdict.Unknown unknown -> {
                 // the gateway never heard from this user: Meta decides
@@ -72,7 +73,7 @@ public final class MessagingWindowCheck {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         if (heard && request.recipientId() != null
                 && caught instanceof GraphApiException graph && GraphErrorClassifier.outsideWindow(graph.error())) {
-            windows.closedByMeta(accountId, request.recipientId(), Instant.now(), request.humanAgent());
+            windows.closedByMeta(accountId(exchange), request.recipientId(), Instant.now(), request.humanAgent());
         }
     }
 }

@@ -19,15 +19,18 @@ public sealed interface OutcomeRecord {
 
     String source();
 
+    String account();
+
     String recipientId();
 
     String idempotencyKey();
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"status", "source", "recipient_id", "comment_id", "idempotency_key", "kind", "message_id", "attempts",
-            "sent_at", "rate_limit", "window_remaining_s"})
+    @JsonPropertyOrder({"status", "source", "account", "recipient_id", "comment_id", "idempotency_key", "kind", "message_id",
+            "attempts", "sent_at", "rate_limit", "window_remaining_s"})
     record Sent(
             @JsonProperty("source") String source,
+            @JsonProperty("account") String account,
             @JsonProperty("recipient_id") String recipientId,
             @JsonProperty("comment_id") String commentId,
             @JsonProperty("idempotency_key") String idempotencyKey,
@@ -50,10 +53,11 @@ public sealed interface OutcomeRecord {
      * start of what arrived) when the input could not be read as a request.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"status", "source", "recipient_id", "comment_id", "idempotency_key", "kind", "message", "sender_action",
-            "payload", "tag", "attempts", "failed_at", "error", "input"})
+    @JsonPropertyOrder({"status", "source", "account", "recipient_id", "comment_id", "idempotency_key", "kind", "message",
+            "sender_action", "payload", "tag", "attempts", "failed_at", "error", "input"})
     record Failed(
             @JsonProperty("source") String source,
+            @JsonProperty("account") String account,
             @JsonProperty("recipient_id") String recipientId,
             @JsonProperty("comment_id") String commentId,
             @JsonProperty("idempotency_key") String idempotencyKey,

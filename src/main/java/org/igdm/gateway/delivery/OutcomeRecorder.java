@@ -7,10 +7,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.apache.camel.Exchange;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Account;
 import org.igdm.gateway.graph.GraphApiException;
 import org.igdm.gateway.graph.GraphError;
-import org.igdm.gateway.graph.GraphErrorClassifier;
 import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.idempotency.FirstDelivery;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.request.InvalidRequestException;
@@ -38,11 +39,12 @@ public final class OutcomeRecorder {
         GraphSendResult result = exchange.getProperty(DeliveryKeys.RESULT, GraphSendResult.class);
         // a private reply goes to a comment's author: Meta's answer says who that is
         String recipient = request.recipientId() != null ? request.recipientId() : result.recipientId();
-        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), recipient, request.commentId(), request.idempotencyKey(),
-                MessageKind.of(request), result.messageId(), attempts(exchange), sentAt().toString(), result.usage().reported(),
-                windowRemaining(exchange));
-        LOG.debug("sent {} {} to {} as {}", sent.kind().label(), sent.source(), request.conversation(), sent.messageId());
-        GatewayMetrics.of(exchange).sent();
+        OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), account(exchange, request), recipient, request.commentId(),
+                request.idempotencyKey(), MessageKind.of(request), result.messageId(), attempts(exchange), sentAt().toString(),
+                result.usage().reported(), windowRemaining(exchange));
+        LOG.debug("sent {} {} for account {} to {} as {}", sent.kind().label(), sent.source(), sent.account(), request.conversation(),
+                sent.messageId());
+        GatewayMetrics.of(exchange).sent(sent.account());
         write(exchange, sent);
         return sent;
     }
@@ -51,10 +53,6 @@ public final class OutcomeRecorder {
     public static void failed(Exchange exchange, FailureCategory category) {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         failed(exchange, error(category, caught, attempts(exchange)));
-        if (caught instanceof GraphApiException graph && GraphErrorClassifier.tokenInvalid(graph.error())) {
-            LOG.error("ALARM: Meta refused the access token (code 190): every later send will fail too. "
-                    + "Renew ig.access-token and restart. Meta said: {}", graph.error().message());
-        }
     }
 
     /**
@@ -81,10 +79,10 @@ public final class OutcomeRecorder {
 
     /**
      * The sent record of a key's first delivery as the duplicate and replay answers show it: without the usage
-     * and the window of that moment, which are not kept; the comment and the kind are the request's (same key).
+     * and the window of that moment, which are not kept; the account, the comment and the kind are the request's (same key).
      */
-    public static String firstSentRecord(FirstDelivery first, SendRequest request) {
-        return json(new OutcomeRecord.Sent(first.source(), first.recipientId(), request.commentId(), request.idempotencyKey(),
+    public static String firstSentRecord(FirstDelivery first, SendRequest request, String account) {
+        return json(new OutcomeRecord.Sent(first.source(), account, first.recipientId(), request.commentId(), request.idempotencyKey(),
                 MessageKind.of(request), first.messageId(), first.attempts(), first.sentAt().toString(), null, null));
     }
 
@@ -92,14 +90,14 @@ public final class OutcomeRecorder {
         SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
         String input = request == null ? excerpt(exchange.getMessage().getBody(String.class)) : null;
         OutcomeRecord.Failed failed = request == null
-                ? new OutcomeRecord.Failed(source(exchange), null, null, null, null, null, null, null, null,
+                ? new OutcomeRecord.Failed(source(exchange), account(exchange, null), null, null, null, null, null, null, null, null,
                         attempts(exchange), Instant.now().toString(), error, input)
-                : new OutcomeRecord.Failed(source(exchange), request.recipientId(), request.commentId(), request.idempotencyKey(),
-                        MessageKind.of(request), request.message(), request.senderAction(), request.payload(), request.tag(),
-                        attempts(exchange), Instant.now().toString(), error, null);
-        LOG.info("failed [{}] {} to {}: {}", error.category().label(), failed.source(),
+                : new OutcomeRecord.Failed(source(exchange), account(exchange, request), request.recipientId(), request.commentId(),
+                        request.idempotencyKey(), MessageKind.of(request), request.message(), request.senderAction(), request.payload(),
+                        request.tag(), attempts(exchange), Instant.now().toString(), error, null);
+        LOG.info("failed [{}] {} for account {} to {}: {}", error.category().label(), failed.source(), failed.account(),
                 request == null ? null : request.conversation(), error.message());
-        GatewayMetrics.of(exchange).failed(error.category().label());
+        GatewayMetrics.of(exchange).failed(error.category().label(), resolvedAccount(exchange));
         write(exchange, failed);
     }
 
@@ -109,7 +107,7 @@ public final class OutcomeRecorder {
         }
         if (caught instanceof GraphApiException graph) {
             GraphError meta = graph.error();
-            String message = category == FailureCategory.EXHAUSTED
+            String message = category == FailureCategory.EXHAUSTED && !(graph instanceof OutcomeUnknownException)
                     ? "gave up after " + attempts + " attempts; the last: " + graph.getMessage()
                     : graph.getMessage();
             return new OutcomeRecord.Error(category, message, meta == null ? null : meta.code(),
@@ -118,6 +116,18 @@ public final class OutcomeRecorder {
         }
         return new OutcomeRecord.Error(category, caught == null ? category.label() : caught.getMessage(),
                 null, null, null, null, null);
+    }
+
+    /** The sending account's name; the request's own {@code account} when it could not be resolved. */
+    private static String account(Exchange exchange, SendRequest request) {
+        String resolved = resolvedAccount(exchange);
+        return resolved != null || request == null ? resolved : request.account();
+    }
+
+    /** The name of the account the request was resolved to, or null (an invalid request). */
+    public static String resolvedAccount(Exchange exchange) {
+        Account account = exchange.getProperty(DeliveryKeys.ACCOUNT, Account.class);
+        return account == null ? null : account.name();
     }
 
     public static String source(Exchange exchange) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.igdm.gateway.batch.BatchRow;
+import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +53,23 @@ public final class BatchIngest {
         this.progressEvery = progressEvery;
     }
 
+    /** A rule a valid row must also pass before it is queued (its account exists, say); it throws when not. */
+    @FunctionalInterface
+    public interface RowCheck {
+        void check(SendRequest request) throws InvalidRequestException;
+    }
+
     /**
      * Checks the file, then queues and rejects its rows.
      *
      * @throws UnreadableFileException when the file cannot be read as a batch at all; nothing of it was queued
      */
     public Summary run(Path path, String name, Ledger ledger, RowQueue queue, Rejects rejects) throws Exception {
+        return run(path, name, ledger, queue, rejects, request -> { });
+    }
+
+    /** As {@link #run(Path, String, Ledger, RowQueue, Rejects)}, rejecting also the rows that {@code rowCheck} refuses. */
+    public Summary run(Path path, String name, Ledger ledger, RowQueue queue, Rejects rejects, RowCheck rowCheck) throws Exception {
         long started = System.nanoTime();
         FileState taken = FileState.of(path, name);
         BatchFile file = BatchFile.inspect(path, name);
@@ -76,6 +88,7 @@ public final class BatchIngest {
             for (FileRow row = next(rows, file, 0); row != null; row = next(rows, file, row.number())) {
                 String source = file.source(row.number());
                 BatchRow at = new BatchRow(batch, row.number());
+                row = checked(row, rowCheck);
                 if (row.isValid()) {
                     queue.add(at, source, withKey(file, row));
                     queued++;
@@ -109,6 +122,18 @@ public final class BatchIngest {
         LOG.info("file {} done: {} rows, {} queued, {} rejected, in {} ms ({} rows/s)", name, done.rows(), queued,
                 rejected, done.took().toMillis(), done.rowsPerSecond());
         return done;
+    }
+
+    private static FileRow checked(FileRow row, RowCheck rowCheck) {
+        if (!row.isValid()) {
+            return row;
+        }
+        try {
+            rowCheck.check(row.request());
+            return row;
+        } catch (InvalidRequestException refused) {
+            return FileRow.invalid(row.number(), row.request(), null, refused);
+        }
     }
 
     private static FileRow next(BatchRows rows, BatchFile file, long last) throws IOException {

@@ -33,7 +33,7 @@ final class CsvRows implements BatchRows {
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
     private static final List<String> FIELDS = List.of("recipient_id", "comment_id", "message", "attachment_type", "attachment_url",
-            "tag", "idempotency_key");
+            "tag", "idempotency_key", "account");
     private static final int RECIPIENT_ID = 0;
     private static final int COMMENT_ID = 1;
     private static final int MESSAGE = 2;
@@ -41,6 +41,7 @@ final class CsvRows implements BatchRows {
     private static final int ATTACHMENT_URL = 4;
     private static final int TAG = 5;
     private static final int IDEMPOTENCY_KEY = 6;
+    private static final int ACCOUNT = 7;
     /** The header names one column of each pair: who receives, and what. */
     private static final List<List<String>> REQUIRED = List.of(List.of("recipient_id", "comment_id"), List.of("message", "attachment_type"));
     /** The attachments a row can carry: those sent by URL, and the sticker. */
@@ -64,7 +65,7 @@ final class CsvRows implements BatchRows {
         CSVRecord header = nextRecord();
         if (header == null) {
             throw new UnreadableFileException("the file is empty: a CSV batch starts with a header row naming "
-                    + requiredColumns() + " (and optionally attachment_url, tag, idempotency_key)");
+                    + requiredColumns() + " (and optionally attachment_url, tag, idempotency_key, account)");
         }
         columns = columns(header);
         text.rowEnded(0);
@@ -101,7 +102,7 @@ final class CsvRows implements BatchRows {
         text.rowEnded(++number);
         List<Violation> violations = new ArrayList<>();
         SendRequest given = new SendRequest(cell(record, RECIPIENT_ID), cell(record, COMMENT_ID), message(record, violations),
-                null, null, cell(record, TAG), cell(record, IDEMPOTENCY_KEY));
+                null, null, cell(record, TAG), cell(record, IDEMPOTENCY_KEY), cell(record, ACCOUNT));
         // a message the row's own rules refused is not refused again in Meta's terms
         boolean messageRefused = !violations.isEmpty();
         RequestValidator.violations(given).stream().map(CsvRows::inColumns)

@@ -10,6 +10,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.jms.JmsComponent;
 import org.igdm.gateway.GatewaySettings;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.batch.BatchRow;
 import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.delivery.DeliveryKeys;
@@ -44,12 +45,13 @@ public final class FileSource {
         Batches batches = Batches.of(context);
         try (ProducerTemplate records = context.createProducerTemplate();
                 RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory(), resumed)) {
+            Accounts accounts = settings(context).accounts();
             ingest.run(path, name(exchange), ledger(path, batches), queue, (at, source, row) ->
                     batches.recordWritten(writeFailed(records, source, record -> {
                         record.setProperty(BatchRow.PROPERTY, at);
                         record.getMessage().setBody(row.input());
                         OutcomeRecorder.invalid(record, row.request(), row.invalid());
-                    })));
+                    })), request -> accounts.resolve(request.account()));
         } catch (UnreadableFileException unreadable) {
             interrupted.end(path);
             throw unreadable;
@@ -92,7 +94,7 @@ public final class FileSource {
     /** One failed record, in an exchange of its own (not the file's: its file headers must not reach the sink). */
     private static Exchange writeFailed(ProducerTemplate records, String source, Processor recorder) throws Exception {
         CamelContext context = records.getCamelContext();
-        String sink = context.getRegistry().lookupByNameAndType("gatewaySettings", GatewaySettings.class).failedSink();
+        String sink = settings(context).failedSink();
         Exchange written = records.send(sink, ExchangePattern.InOnly, record -> {
             record.setProperty(DeliveryKeys.SOURCE, source);
             recorder.process(record);
@@ -101,6 +103,10 @@ public final class FileSource {
             throw written.getException();
         }
         return written;
+    }
+
+    private static GatewaySettings settings(CamelContext context) {
+        return context.getRegistry().lookupByNameAndType("gatewaySettings", GatewaySettings.class);
     }
 
     private static String name(Exchange exchange) {

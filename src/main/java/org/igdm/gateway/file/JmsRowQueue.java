@@ -15,9 +15,10 @@ import org.igdm.gateway.request.SendRequest;
 /**
  * Puts rows on the internal queue {@code ig.deliver} in one transacted JMS session: a chunk of rows is one broker
  * transaction, which is what makes a million rows fast (one disk sync per chunk, not per row). The messages look
- * exactly like the requests the JMS intake forwards: the canonical JSON, grouped by conversation so that
- * messages to one person are delivered in file order, and marked with {@code IgSource} saying where each
- * came from; {@code IgBatch} and {@code IgBatchRow} name the row's batch, to which its outcome is fed.
+ * exactly like the requests the JMS intake forwards: the canonical JSON, grouped by account and conversation
+ * ({@link Queues#group}) so that one account's messages to one person are delivered in file order, and marked with
+ * {@code IgSource} saying where each came from; {@code IgBatch} and {@code IgBatchRow} name the row's batch, to
+ * which its outcome is fed.
  */
 final class JmsRowQueue implements RowQueue {
 
@@ -46,7 +47,7 @@ final class JmsRowQueue implements RowQueue {
         message.setStringProperty(Queues.SOURCE_PROPERTY, source);
         message.setStringProperty(Queues.BATCH_PROPERTY, at.batchId());
         message.setLongProperty(Queues.BATCH_ROW_PROPERTY, at.row());
-        message.setStringProperty(Queues.GROUP_PROPERTY, request.conversation());
+        message.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(request));
         if (replay) {
             message.setBooleanProperty(Queues.REPLAY_PROPERTY, true);
         }

@@ -1,17 +1,19 @@
 package org.igdm.gateway.graph;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
-import org.igdm.gateway.request.SendRequest;
+import org.igdm.gateway.account.AccessToken;
 
 /**
- * The form body of the Send API call, exactly as Meta's own sample for graph.facebook.com has it: each field of
- * {@link SendApiBody} a form parameter (an object as its JSON text), URL-encoded, then the token. The token
- * travels here, never in the URL. The demo sandbox reads the same body with {@link #decode}.
+ * The form body of the Messenger Platform's Send API call, exactly as Meta's own sample for graph.facebook.com
+ * has it: each field of the {@link SendApiBody} a parameter (an object as its JSON text, a string as is),
+ * URL-encoded, and the token in {@code access_token}, never in the URL. The demo sandbox reads the same body
+ * with {@link #decode}.
  */
 public final class GraphForm {
 
@@ -21,9 +23,9 @@ public final class GraphForm {
     private GraphForm() {
     }
 
-    public static String encode(SendRequest request, AccessToken token) {
+    public static String encode(ObjectNode body, AccessToken token) {
         StringJoiner form = new StringJoiner("&");
-        SendApiBody.of(request).properties()
+        body.properties()
                 .forEach(field -> add(form, field.getKey(), field.getValue().isTextual() ? field.getValue().asText() : field.getValue().toString()));
         add(form, ACCESS_TOKEN, token.reveal());
         return form.toString();

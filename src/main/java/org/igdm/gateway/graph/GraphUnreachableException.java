@@ -1,6 +1,6 @@
 package org.igdm.gateway.graph;
 
-/** The call did not get an answer from Meta (connection refused, timeout, reset): retried like a 5xx. */
+/** The call could not reach Meta (connection refused or timed out, host unknown): nothing was sent, so it is retried like a 5xx. */
 public class GraphUnreachableException extends TransientGraphException {
 
     public GraphUnreachableException(Throwable cause) {

@@ -11,14 +11,15 @@ import org.igdm.gateway.Json;
  * {@code X-App-Usage} and {@code X-Business-Use-Case-Usage}, which Instagram calls fall under.
  *
  * @param reported  the two headers as Meta sent them ({@code app}, {@code business_use_case}), for the sent record
- * @param maxPercent the highest figure in either header, 0 when none was reported
+ * @param appPercent the highest figure in {@code X-App-Usage}: the app's, shared by every account it sends for
+ * @param accountPercent the highest figure in {@code X-Business-Use-Case-Usage}: the sending account's
  * @param regainAccess the longest {@code estimated_time_to_regain_access}, zero when none
  */
-public record RateLimitUsage(ObjectNode reported, int maxPercent, Duration regainAccess) {
+public record RateLimitUsage(ObjectNode reported, int appPercent, int accountPercent, Duration regainAccess) {
 
     public static final String APP_HEADER = "X-App-Usage";
     public static final String BUSINESS_HEADER = "X-Business-Use-Case-Usage";
-    public static final RateLimitUsage NONE = new RateLimitUsage(JsonNodeFactory.instance.objectNode(), 0, Duration.ZERO);
+    public static final RateLimitUsage NONE = new RateLimitUsage(JsonNodeFactory.instance.objectNode(), 0, 0, Duration.ZERO);
 
     public static RateLimitUsage fromHeaders(String appUsage, String businessUseCaseUsage) {
         JsonNode app = parse(appUsage);
@@ -27,23 +28,29 @@ public record RateLimitUsage(ObjectNode reported, int maxPercent, Duration regai
             return NONE;
         }
         ObjectNode reported = JsonNodeFactory.instance.objectNode();
-        int max = 0;
+        int appPercent = 0;
+        int accountPercent = 0;
         long regainMinutes = 0;
         if (app != null) {
             reported.set("app", app);
-            max = Math.max(max, highestPercent(app));
+            appPercent = highestPercent(app);
         }
         if (business != null) {
             reported.set("business_use_case", business);
             // {"<business-id>": [{"type":"instagram","call_count":..,"estimated_time_to_regain_access":<minutes>}]}
             for (JsonNode perBusiness : business) {
                 for (JsonNode usage : perBusiness) {
-                    max = Math.max(max, highestPercent(usage));
+                    accountPercent = Math.max(accountPercent, highestPercent(usage));
                     regainMinutes = Math.max(regainMinutes, usage.path("estimated_time_to_regain_access").asLong(0));
                 }
             }
         }
-        return new RateLimitUsage(reported, max, Duration.ofMinutes(regainMinutes));
+        return new RateLimitUsage(reported, appPercent, accountPercent, Duration.ofMinutes(regainMinutes));
+    }
+
+    /** The highest figure in either header, 0 when none was reported. */
+    public int maxPercent() {
+        return Math.max(appPercent, accountPercent);
     }
 
     private static int highestPercent(JsonNode usage) {

@@ -12,6 +12,7 @@ import org.apache.camel.Message;
 import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.apache.camel.util.ObjectHelper;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.delivery.KeyInFlightException;
@@ -42,9 +43,11 @@ public final class HttpIngress {
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngress.class);
 
     private final ApiKeys apiKeys;
+    private final Accounts accounts;
 
-    public HttpIngress(ApiKeys apiKeys) {
+    public HttpIngress(ApiKeys apiKeys, Accounts accounts) {
         this.apiKeys = apiKeys;
+        this.accounts = accounts;
     }
 
     /**
@@ -67,6 +70,7 @@ public final class HttpIngress {
     public SendRequest request(Exchange exchange) {
         String header = exchange.getProperty(IDEMPOTENCY_KEY, String.class);
         SendRequest request = RequestJson.parse(HttpHeaders.utf8Body(exchange.getMessage()));
+        accounts.resolve(request.account());
         if (header != null && request.idempotencyKey() != null && !header.equals(request.idempotencyKey())) {
             throw new InvalidRequestException("idempotency_key",
                     "the Idempotency-Key header and the idempotency_key field differ; send one of them, or the same key in both");
@@ -90,6 +94,7 @@ public final class HttpIngress {
         for (int index = 0; index < array.size(); index++) {
             try {
                 SendRequest request = RequestJson.fromNode(array.get(index));
+                accounts.resolve(request.account());
                 valid.add(withKey(request, header == null ? null : header + "#" + index));
             } catch (InvalidRequestException e) {
                 rejected.add(new BulkAnswer.Rejected(index, e.violations()));
@@ -104,8 +109,8 @@ public final class HttpIngress {
         SendRequest request = exchange.getMessage().getBody(SendRequest.class);
         Message message = exchange.getMessage();
         message.setHeader(Queues.SOURCE_PROPERTY, SOURCE);
-        // Artemis delivers one group's messages in order to one consumer: a recipient's messages stay in order
-        message.setHeader(Queues.GROUP_PROPERTY, request.conversation());
+        // Artemis delivers one group's messages in order to one consumer: an account's messages to a recipient stay in order
+        message.setHeader(Queues.GROUP_PROPERTY, Queues.group(request));
         message.setBody(Json.MAPPER.writeValueAsString(request));
     }
 

@@ -11,6 +11,7 @@ import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +31,9 @@ public final class HttpSource {
      * machine. Camel Main has created but not yet started the servers when configurations run, so the bind
      * address can still change.
      */
-    public static void configure(CamelContext context) throws Exception {
+    public static void configure(CamelContext context, Accounts accounts) throws Exception {
         ApiKeys keys = ApiKeys.parse(context.getPropertiesComponent().resolveProperty(API_KEYS).orElse(""));
-        context.getRegistry().bind(HttpIngress.BEAN, new HttpIngress(keys));
+        context.getRegistry().bind(HttpIngress.BEAN, new HttpIngress(keys, accounts));
         context.getRegistry().bind(DeliveryAnswer.BEAN, new DeliveryAnswer());
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {

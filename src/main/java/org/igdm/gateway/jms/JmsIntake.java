@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * consumer in the cluster ({@code ig.send} is an exclusive queue), reads each one whatever protocol brought it,
  * validates it, and forwards it to the internal queue {@code ig.deliver}, where the delivery consumers take it:
  * <ul>
- *   <li>grouped by conversation ({@link SendRequest#conversation()}), so that one recipient's messages keep the
+ *   <li>grouped by account and conversation ({@link Queues#group}), so that one recipient's messages keep the
  *       order in which the producer sent them, though the producer set no property;</li>
  *   <li>with none of the client's properties: marks such as {@code IgSource} and {@code IgReplay} are the
  *       gateway's own, and a client cannot steer delivery with them;</li>
@@ -144,7 +144,7 @@ public final class JmsIntake extends ServiceSupport {
             text = ClientMessage.text(message);
             SendRequest request = RequestJson.parse(text);
             TextMessage delivery = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
-            delivery.setStringProperty(Queues.GROUP_PROPERTY, request.conversation());
+            delivery.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(request));
             delivery.setJMSCorrelationID(correlationId);
             delivery.setJMSReplyTo(replyTo);
             deliveries.send(delivery);

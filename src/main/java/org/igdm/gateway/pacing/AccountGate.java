@@ -8,11 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides when the next call to Meta for the sending account may go, for every consumer thread of this
- * gateway together: the account's pace ({@code ig.max-sends-per-second}, slowed as Meta's reported usage
- * climbs past a threshold), a pause after a rate-limit answer (Meta's {@code estimated_time_to_regain_access}
- * or a doubling backoff), and a circuit breaker that stops calling during an outage and lets one probe
- * through now and then until Meta answers again.
+ * Decides when the next call to Meta for one sending account may go, for every consumer thread of this
+ * gateway together: the account's pace (its {@code max-sends-per-second}, slowed as Meta's reported usage, the
+ * account's or the app's, climbs past a threshold), a pause after a rate-limit answer (Meta's
+ * {@code estimated_time_to_regain_access} or a doubling backoff), a circuit breaker that stops calling during an
+ * outage and lets one probe through now and then until Meta answers again, and a suspension while Meta refuses
+ * the account's token (lifted when it gets a new one).
  *
  * <p>Calls are spaced evenly (one every 1/rate seconds). On top of that, a call starts only while fewer than
  * the rate's worth of calls are in flight or ended less than a second ago: a call reaches Meta between its
@@ -32,7 +33,9 @@ public final class AccountGate {
     /** The breaker: closed (calls flow), open (no calls until a time), probing (one call tests Meta). */
     public enum BreakerState { CLOSED, OPEN, PROBING }
 
+    private final String account;
     private final PacingSettings settings;
+    private final IntSupplier appUsagePercent;
     /** This instance's part of the account's pace: all of it, or its share in a cluster ({@link PaceShares}). */
     private final IntSupplier allowance;
     private final LongSupplier nanoClock;
@@ -48,6 +51,7 @@ public final class AccountGate {
     private int consecutiveRateLimits;
     private long openDurationNanos;
     private BreakerState breaker = BreakerState.CLOSED;
+    private boolean suspended;
     private volatile boolean stopping;
     private long pauses;
     private long breakerOpenings;
@@ -58,27 +62,31 @@ public final class AccountGate {
         void sleep(long nanos) throws InterruptedException;
     }
 
-    public AccountGate(PacingSettings settings) {
-        this(settings, fullPace(settings));
+    /**
+     * @param account         the account's name, for the log
+     * @param appUsagePercent the usage Meta last reported for the whole app, which every account of it shares
+     * @param allowance       the calls per second this instance may make: the account's whole pace, or its share
+     */
+    public AccountGate(String account, PacingSettings settings, IntSupplier appUsagePercent, IntSupplier allowance) {
+        this(account, settings, appUsagePercent, allowance, System::nanoTime,
+                nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
     }
 
-    /** A gate that allows this instance {@code allowance} calls per second: its share of a cluster's pace. */
-    public AccountGate(PacingSettings settings, IntSupplier allowance) {
-        this(settings, allowance, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
-    }
-
-    AccountGate(PacingSettings settings, LongSupplier nanoClock, Sleeper sleeper) {
-        this(settings, fullPace(settings), nanoClock, sleeper);
+    AccountGate(String account, PacingSettings settings, IntSupplier appUsagePercent, LongSupplier nanoClock, Sleeper sleeper) {
+        this(account, settings, appUsagePercent, fullPace(settings), nanoClock, sleeper);
     }
 
     /** The whole pace, for a gateway that sends alone. */
-    private static IntSupplier fullPace(PacingSettings settings) {
+    public static IntSupplier fullPace(PacingSettings settings) {
         int pace = Math.max(1, (int) settings.maxSendsPerSecond());
         return () -> pace;
     }
 
-    AccountGate(PacingSettings settings, IntSupplier allowance, LongSupplier nanoClock, Sleeper sleeper) {
+    AccountGate(String account, PacingSettings settings, IntSupplier appUsagePercent, IntSupplier allowance,
+            LongSupplier nanoClock, Sleeper sleeper) {
+        this.account = account;
         this.settings = settings;
+        this.appUsagePercent = appUsagePercent;
         this.allowance = allowance;
         this.nanoClock = nanoClock;
         this.sleeper = sleeper;
@@ -87,7 +95,7 @@ public final class AccountGate {
         this.openDurationNanos = settings.breakerOpen().toNanos();
     }
 
-    /** Blocks until this caller may call Meta: after any pause, in its own slot of the pace. */
+    /** Blocks until this caller may call Meta: after any pause or suspension, in its own slot of the pace. */
     public void awaitTurn() throws InterruptedException {
         while (true) {
             long wait;
@@ -98,14 +106,14 @@ public final class AccountGate {
                     throw new GatewayStoppingException();
                 } else if (now < pausedUntil) {
                     wait = pausedUntil - now;
-                } else if (breaker == BreakerState.PROBING) {
+                } else if (suspended || breaker == BreakerState.PROBING) {
                     wait = RECHECK_NANOS;
                 } else if (!windowHasRoom(now)) {
                     wait = recentEnds.isEmpty() ? RECHECK_NANOS / 20 : recentEnds.peekFirst() + NANOS_PER_SECOND - now;
                 } else {
                     if (breaker == BreakerState.OPEN) {
                         breaker = BreakerState.PROBING;
-                        LOG.info("Circuit breaker: probing the Graph API with one call");
+                        LOG.info("Account {}: circuit breaker probing the Graph API with one call", account);
                     }
                     long slot = Math.max(now, nextSlot);
                     nextSlot = slot + intervalNanos();
@@ -125,7 +133,7 @@ public final class AccountGate {
     /** Takes a place in the window, unless a pause began or the window filled while this caller slept. */
     private synchronized boolean startCall() {
         long now = nanoClock.getAsLong();
-        if (now < pausedUntil || !windowHasRoom(now)) {
+        if (now < pausedUntil || suspended || !windowHasRoom(now)) {
             return false;
         }
         inFlight++;
@@ -157,7 +165,7 @@ public final class AccountGate {
     /** Meta answered (a send or a refusal): the breaker closes, and the pace follows the reported usage. */
     public synchronized void answered(int reportedUsagePercent) {
         if (breaker != BreakerState.CLOSED) {
-            LOG.info("Circuit breaker closed: the Graph API answers again");
+            LOG.info("Account {}: circuit breaker closed, the Graph API answers again", account);
         }
         breaker = BreakerState.CLOSED;
         consecutiveFailures = 0;
@@ -175,8 +183,8 @@ public final class AccountGate {
         if (breaker == BreakerState.PROBING || consecutiveFailures >= settings.breakerFailureThreshold()) {
             long now = nanoClock.getAsLong();
             pausedUntil = Math.max(pausedUntil, now + openDurationNanos);
-            LOG.warn("Circuit breaker open: {} failures in a row; no calls to the Graph API for {} s",
-                    consecutiveFailures, openDurationNanos / NANOS_PER_SECOND);
+            LOG.warn("Account {}: circuit breaker open, {} failures in a row; no calls to the Graph API for {} s",
+                    account, consecutiveFailures, openDurationNanos / NANOS_PER_SECOND);
             openDurationNanos = Math.min(openDurationNanos * 2, settings.breakerMaxOpen().toNanos());
             breaker = BreakerState.OPEN;
             breakerOpenings++;
@@ -196,10 +204,27 @@ public final class AccountGate {
         long now = nanoClock.getAsLong();
         pausedUntil = Math.max(pausedUntil, now + pause.toNanos());
         pauses++;
-        LOG.warn("Meta rate-limits the account: sending paused for {} s", pause.toSeconds());
+        LOG.warn("Meta rate-limits account {}: its sending paused for {} ms", account, pause.toMillis());
         if (breaker == BreakerState.PROBING) {
             breaker = BreakerState.CLOSED;
         }
+    }
+
+    /** Meta refused the account's token: no call goes until {@link #resume()}; waiting callers keep waiting. */
+    public synchronized void suspend() {
+        suspended = true;
+    }
+
+    /** The account has a new token: calls go again (a refused probe suspends it again). */
+    public synchronized void resume() {
+        if (suspended) {
+            LOG.info("Account {}: resumed with its new access token", account);
+        }
+        suspended = false;
+    }
+
+    public synchronized boolean suspended() {
+        return suspended;
     }
 
     /** Waiting callers give up their turn: the gateway is shutting down and their messages stay queued. */
@@ -207,12 +232,13 @@ public final class AccountGate {
         stopping = true;
     }
 
-    /** The pace now, in sends per second: the configured one, slower while Meta reports high usage. */
+    /** The pace now, in sends per second: the configured one, slower while Meta reports high usage (the account's or the app's). */
     public synchronized double currentRate() {
         double rate = allowance.getAsInt();
         int threshold = settings.slowDownAtPercent();
-        if (usagePercent > threshold) {
-            double fraction = (100.0 - usagePercent) / (100.0 - threshold);
+        int usage = Math.max(usagePercent, appUsagePercent.getAsInt());
+        if (usage > threshold) {
+            double fraction = (100.0 - usage) / (100.0 - threshold);
             rate *= Math.max(SLOWEST_FRACTION, fraction);
         }
         return rate;
@@ -244,6 +270,11 @@ public final class AccountGate {
         return breakerOpenings;
     }
 
+    public String account() {
+        return account;
+    }
+
+    /** The highest usage Meta last reported for the account itself. */
     public synchronized int usagePercent() {
         return usagePercent;
     }

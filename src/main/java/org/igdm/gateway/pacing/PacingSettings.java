@@ -3,9 +3,9 @@ package org.igdm.gateway.pacing;
 import java.time.Duration;
 
 /**
- * How carefully the gateway calls Meta for its account.
+ * How carefully the gateway calls Meta for an account.
  *
- * @param maxSendsPerSecond       {@code ig.max-sends-per-second}: never more, in any one-second window
+ * @param maxSendsPerSecond       the account's pace ({@code ig.max-sends-per-second} unless it sets its own): never more, in any one-second window
  * @param slowDownAtPercent       above this usage (of Meta's allowance) the pace slows in proportion
  * @param rateLimitPause          the pause after a rate-limit answer that names no time; it doubles while they repeat
  * @param maxPause                the longest single pause
@@ -21,4 +21,8 @@ public record PacingSettings(
         int breakerFailureThreshold,
         Duration breakerOpen,
         Duration breakerMaxOpen) {
+
+    public PacingSettings withMaxSendsPerSecond(double pace) {
+        return new PacingSettings(pace, slowDownAtPercent, rateLimitPause, maxPause, breakerFailureThreshold, breakerOpen, breakerMaxOpen);
+    }
 }

@@ -24,6 +24,7 @@ import org.igdm.gateway.Json;
  * @param payload        what react and unreact act on: {@code {"message_id", "reaction"}}
  * @param tag            only HUMAN_AGENT, or null
  * @param idempotencyKey the caller's key, or one the source derived
+ * @param account        the account that sends it, by name or user id; or null for the default one
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -34,7 +35,8 @@ public record SendRequest(
         @JsonProperty("sender_action") String senderAction,
         @JsonProperty("payload") JsonNode payload,
         @JsonProperty("tag") String tag,
-        @JsonProperty("idempotency_key") String idempotencyKey) {
+        @JsonProperty("idempotency_key") String idempotencyKey,
+        @JsonProperty("account") String account) {
 
     /** The only message tag Instagram offers: a human agent's reply, allowed up to 7 days after the user wrote. */
     public static final String HUMAN_AGENT = "HUMAN_AGENT";
@@ -48,11 +50,12 @@ public record SendRequest(
         payload = copy(payload);
         tag = blankToNull(tag);
         idempotencyKey = blankToNull(idempotencyKey);
+        account = blankToNull(account);
     }
 
     /** A text message to a user. */
     public static SendRequest text(String recipientId, String text) {
-        return new SendRequest(recipientId, null, text == null ? null : TextNode.valueOf(text), null, null, null, null);
+        return new SendRequest(recipientId, null, text == null ? null : TextNode.valueOf(text), null, null, null, null, null);
     }
 
     private static String blankToNull(String value) {
@@ -98,10 +101,10 @@ public record SendRequest(
     }
 
     public SendRequest withTag(String newTag) {
-        return new SendRequest(recipientId, commentId, message, senderAction, payload, newTag, idempotencyKey);
+        return new SendRequest(recipientId, commentId, message, senderAction, payload, newTag, idempotencyKey, account);
     }
 
     public SendRequest withIdempotencyKey(String key) {
-        return new SendRequest(recipientId, commentId, message, senderAction, payload, tag, key);
+        return new SendRequest(recipientId, commentId, message, senderAction, payload, tag, key, account);
     }
 }

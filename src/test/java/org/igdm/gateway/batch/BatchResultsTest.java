@@ -89,7 +89,7 @@ class BatchResultsTest {
             assertThat(running.path("result_file").isNull()).isTrue();
             assertThat(MixedBatch.resultFiles(gateway().home(), MixedBatch.NAME)).isEmpty();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(getText("/observe/metrics").body())
-                    .contains("gateway_batch_rows_pending{batch=\"" + id + "\"} " + pending + ".0"));
+                    .containsPattern("gateway_batch_rows_pending\\{batch=\"" + id + "\",instance=\"[^\"]+\"} " + pending + "\\.0"));
             assertThat(FIXTURE.log()).contains("batch " + id + " (" + MixedBatch.NAME + "): " + MixedBatch.ROWS + " rows, "
                     + running.path("queued").asLong() + " queued, " + running.path("sent").asLong() + " sent, "
                     + running.path("failed").asLong() + " failed, " + pending + " pending");

@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.igdm.gateway.graph.AccessToken;
+import org.igdm.gateway.account.AccessToken;
 import org.igdm.gateway.graph.GraphForm;
+import org.igdm.gateway.graph.SendApiBody;
 import org.igdm.gateway.request.SendRequest;
 
 /**
@@ -116,10 +117,10 @@ public final class Benchmark {
         AccessToken token = new AccessToken(BenchGateway.TOKEN);
         String url = stub.baseUrl() + "/v25.0/" + BenchGateway.USER_ID + "/messages";
         HttpLoad load = new HttpLoad(options.concurrency);
-        load.post(url, GraphForm.CONTENT_TYPE, options.warmup, i -> GraphForm.encode(request(1, i), token));
+        load.post(url, GraphForm.CONTENT_TYPE, options.warmup, i -> GraphForm.encode(SendApiBody.of(request(1, i)), token));
         long self = ProcessHandle.current().pid();
         double cpuBefore = JavaProcess.cpuSeconds(self);
-        HttpLoad.Result result = load.post(url, GraphForm.CONTENT_TYPE, options.messages, i -> GraphForm.encode(request(2, i), token));
+        HttpLoad.Result result = load.post(url, GraphForm.CONTENT_TYPE, options.messages, i -> GraphForm.encode(SendApiBody.of(request(2, i)), token));
         rawCpuMicros = (JavaProcess.cpuSeconds(self) - cpuBefore) * 1e6 / options.messages;
         return result;
     }

@@ -189,7 +189,7 @@ class FileSourceTest {
                                 + " (or attachment_type) column; it must name recipient_id or comment_id, and message or attachment_type"
                                 + " (the first line found: 4001,hello)",
                         "file:empty.csv: the file is empty: a CSV batch starts with a header row naming recipient_id or comment_id,"
-                                + " and message or attachment_type (and optionally attachment_url, tag, idempotency_key)",
+                                + " and message or attachment_type (and optionally attachment_url, tag, idempotency_key, account)",
                         "file:latin1.csv: the file is not UTF-8 text (a byte sequence after row 0 is not UTF-8):"
                                 + " save it as UTF-8 (\"CSV UTF-8\" in Excel)",
                         "file:broken.json: not valid JSON after row 1: Unexpected end-of-input within/between Array entries"

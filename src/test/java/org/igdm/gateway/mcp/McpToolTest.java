@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.pacing.AccountGate;
+import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.McpClients;
@@ -53,7 +54,7 @@ class McpToolTest {
 
     @BeforeEach
     void accountNotPaused() {
-        AccountGate gate = app.gateway().context().getRegistry().findSingleByType(AccountGate.class);
+        AccountGate gate = app.gateway().context().getRegistry().findSingleByType(AccountGates.class).of("default");
         await().atMost(Duration.ofSeconds(5)).until(() -> !gate.paused());
     }
 

@@ -137,16 +137,18 @@ class ObserveTest {
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         // every figure, Camel's included, names the instance (gateway.instance)
         assertThat(metrics.body()).contains(
-                "\ngateway_messages_sent_total{instance=\"gw-a\"} 1.0\n",
-                "\ngateway_messages_failed_total{category=\"rejected\",instance=\"gw-a\"} 1.0\n",
-                "\ngateway_retries_total{instance=\"gw-a\"} 1.0\n",
-                // the last answer reported 28% app usage and 12% business use case usage: the higher one counts
-                "\ngateway_rate_limit_usage_percent{instance=\"gw-a\"} 28.0\n",
-                "\ngateway_pacing_rate{instance=\"gw-a\"} 100.0\n",
-                "\ngateway_pacing_paused_seconds{instance=\"gw-a\"} 0.0\n",
-                "\ngateway_pacing_rate_limit_pauses_total{instance=\"gw-a\"} 0.0\n",
-                "\ngateway_pacing_breaker_openings_total{instance=\"gw-a\"} 0.0\n",
-                "\ngateway_pacing_breaker_open{instance=\"gw-a\"} 0.0\n",
+                "\ngateway_messages_sent_total{account=\"default\",instance=\"gw-a\"} 1.0\n",
+                "\ngateway_messages_failed_total{account=\"default\",category=\"rejected\",instance=\"gw-a\"} 1.0\n",
+                "\ngateway_retries_total{account=\"default\",instance=\"gw-a\"} 1.0\n",
+                // the last answer reported 28% app usage (the app's, shared) and 12% business use case usage (the account's)
+                "\ngateway_rate_limit_app_usage_percent{instance=\"gw-a\"} 28.0\n",
+                "\ngateway_rate_limit_usage_percent{account=\"default\",instance=\"gw-a\"} 12.0\n",
+                "\ngateway_pacing_rate{account=\"default\",instance=\"gw-a\"} 100.0\n",
+                "\ngateway_pacing_paused_seconds{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "\ngateway_pacing_rate_limit_pauses_total{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "\ngateway_pacing_breaker_openings_total{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "\ngateway_pacing_breaker_open{account=\"default\",instance=\"gw-a\"} 0.0\n",
+                "\ngateway_account_suspended{account=\"default\",instance=\"gw-a\"} 0.0\n",
                 "camel_exchanges_total{camelContext=\"ig-dm-gateway\",eventType=\"route\",instance=\"gw-a\",kind=\"CamelRoute\",routeId=\"http-send\"} 2.0")
                 .doesNotContain(RunningGateway.TOKEN);
     }

@@ -12,13 +12,14 @@ import org.junit.jupiter.api.Test;
 /** The gate on a clock that only moves when a caller sleeps: every wait is exact and the test is instant. */
 class AccountGateTest {
 
-    private long now = 0;
+    private volatile long now = 0;
+    private int appUsage = 0;
     private final List<Long> turns = new ArrayList<>();
 
     private AccountGate gate(double perSecond) {
         PacingSettings settings = new PacingSettings(perSecond, 80, Duration.ofSeconds(60), Duration.ofHours(1),
                 3, Duration.ofSeconds(30), Duration.ofSeconds(120));
-        return new AccountGate(settings, () -> now, nanos -> now += nanos);
+        return new AccountGate("test", settings, () -> appUsage, () -> now, nanos -> now += nanos);
     }
 
     private void take(AccountGate gate, int count) throws InterruptedException {
@@ -67,6 +68,40 @@ class AccountGateTest {
         assertThat(gate.currentRate()).isEqualTo(full / 2);
         gate.answered(100);
         assertThat(gate.currentRate()).isEqualTo(full / 10);
+    }
+
+    @Test
+    void theAppsUsageSlowsEveryAccountOfTheApp() {
+        AccountGate gate = gate(100);
+        gate.answered(10);
+        appUsage = 90;
+        assertThat(gate.currentRate()).isEqualTo(50);
+        appUsage = 10;
+        assertThat(gate.currentRate()).isEqualTo(100);
+    }
+
+    @Test
+    void aSuspendedAccountLetsNoCallGoUntilItResumes() throws Exception {
+        AccountGate gate = gate(100);
+        gate.suspend();
+        Thread waiting = Thread.ofVirtual().start(() -> {
+            try {
+                take(gate, 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        // the waiting caller keeps looking (the test clock moves only when it sleeps) and takes no turn
+        long before = now;
+        while (now < before + seconds(60)) {
+            Thread.onSpinWait();
+        }
+        assertThat(turns).isEmpty();
+        assertThat(gate.suspended()).isTrue();
+
+        gate.resume();
+        waiting.join();
+        assertThat(turns).hasSize(1);
     }
 
     @Test

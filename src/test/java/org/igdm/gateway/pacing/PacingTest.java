@@ -104,7 +104,7 @@ class PacingTest {
         assertThat(firstSent - lastRefused).as("no call while the account is paused").isGreaterThanOrEqualTo(2_900);
         assertThat(calls).filteredOn(call -> call.getResponse().getStatus() == 200).hasSize(20);
         assertThat(gateway.failed()).isEmpty();
-        assertThat(gateway.context().getRegistry().findSingleByType(AccountGate.class).pauses()).isPositive();
+        assertThat(gateway.context().getRegistry().findSingleByType(AccountGates.class).of("default").pauses()).isPositive();
     }
 
     @Test

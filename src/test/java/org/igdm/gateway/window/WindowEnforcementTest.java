@@ -51,7 +51,7 @@ class WindowEnforcementTest {
         assertThat(failed.path("attempts").asInt()).isZero();
         assertThat(app.gateway().failed()).singleElement().isEqualTo(failed);
         assertThat(app.meta().sends()).isEmpty();
-        assertThat(app.http().get("/observe/metrics").body()).containsPattern("gateway_window_refused_total [1-9]");
+        assertThat(app.http().get("/observe/metrics").body()).containsPattern("gateway_window_refused_total\\{instance=\"[^\"]+\"} [1-9]");
     }
 
     @Test

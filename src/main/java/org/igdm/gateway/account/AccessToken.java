@@ -1,11 +1,12 @@
-package org.igdm.gateway.graph;
+package org.igdm.gateway.account;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * The sending account's token. It is kept in this wrapper so that no log line, record or exception can
- * print it by accident: {@link #toString()} hides it, and only the form encoding reads it.
+ * An account's token. It is kept in this wrapper so that no log line, record or exception can print it by
+ * accident: {@link #toString()} hides it, and only the Graph client reads it, to put it in the call's body or
+ * {@code Authorization} header.
  */
 public final class AccessToken {
 
@@ -18,7 +19,8 @@ public final class AccessToken {
         this.value = value.strip();
     }
 
-    String reveal() {
+    /** The token itself: for the Graph client's call only, never for a message. */
+    public String reveal() {
         return value;
     }
 
@@ -26,6 +28,10 @@ public final class AccessToken {
     public boolean matches(String presented) {
         return presented != null && MessageDigest.isEqual(value.getBytes(StandardCharsets.UTF_8),
                 presented.strip().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public boolean sameAs(AccessToken other) {
+        return other != null && matches(other.value);
     }
 
     @Override
