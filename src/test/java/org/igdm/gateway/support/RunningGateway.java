@@ -149,7 +149,8 @@ public final class RunningGateway implements AutoCloseable {
         }
         try (Stream<Path> walk = Files.walk(path)) {
             for (Path each : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(each);
+                // a file the gateway renames meanwhile (a batch's result file, from .part) is gone already
+                Files.deleteIfExists(each);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
