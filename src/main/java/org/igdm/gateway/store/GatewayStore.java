@@ -72,10 +72,12 @@ public final class GatewayStore extends ServiceSupport {
     /**
      * H2 in PostgreSQL mode, so that the repositories' SQL runs unchanged on both. WRITE_DELAY=0: a commit is
      * in the file (the operating system's cache) when it returns, so a killed process loses no committed write.
+     * DB_CLOSE_ON_EXIT=FALSE: H2 would close the database in a shutdown hook of its own at SIGTERM, while Camel still
+     * finishes the sends under way, whose keys must still be written; the store closes it when it stops, last.
      */
     static String embeddedUrl(String dataDir) {
         return "jdbc:h2:file:" + Path.of(dataDir, "store").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** A JDBC URL may carry a password (?password=...): the log gets the part before the parameters. */
