@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -241,11 +242,20 @@ public final class RunningGateway implements AutoCloseable {
             }
         }
 
+        /**
+         * The complete lines: a gateway still running may be appending one, and a reader can see its first bytes
+         * before its line break (a record is a whole line; the part seen so far is not yet one).
+         */
         private List<String> lines(String sink) {
             List<String> lines = new ArrayList<>();
             try {
                 for (Path file : files(sink)) {
-                    Files.readAllLines(file).stream().filter(line -> !line.isBlank()).forEach(lines::add);
+                    byte[] bytes = Files.readAllBytes(file);
+                    int complete = bytes.length;
+                    while (complete > 0 && bytes[complete - 1] != '\n') {
+                        complete--;
+                    }
+                    new String(bytes, 0, complete, StandardCharsets.UTF_8).lines().filter(line -> !line.isBlank()).forEach(lines::add);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
