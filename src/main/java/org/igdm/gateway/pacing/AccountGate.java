@@ -180,6 +180,10 @@ public final class AccountGate {
      */
     public synchronized boolean failedTransiently() {
         consecutiveFailures++;
+        if (breaker == BreakerState.OPEN) {
+            // a call that was already in flight when the breaker opened: the same outage, not a reason to wait longer
+            return true;
+        }
         if (breaker == BreakerState.PROBING || consecutiveFailures >= settings.breakerFailureThreshold()) {
             long now = nanoClock.getAsLong();
             pausedUntil = Math.max(pausedUntil, now + openDurationNanos);

@@ -154,6 +154,21 @@ class AccountGateTest {
     }
 
     @Test
+    void callsAlreadyInFlightWhenTheBreakerOpensDoNotLengthenItsPause() throws Exception {
+        AccountGate gate = gate(100);
+        for (int i = 0; i < 3; i++) {
+            gate.failedTransiently();
+        }
+        // forty more calls that had started before Meta went down fail in the same instant
+        for (int i = 0; i < 40; i++) {
+            assertThat(gate.failedTransiently()).as("the caller waits for the gate").isTrue();
+        }
+        assertThat(gate.breakerOpenings()).isEqualTo(1);
+        take(gate, 1);
+        assertThat(turns.get(0)).as("the first pause, not a doubled one").isEqualTo(seconds(30));
+    }
+
+    @Test
     void waitingCallersGiveUpWhenTheGatewayStops() {
         AccountGate gate = gate(100);
         gate.rateLimited(Duration.ofMinutes(30), 100);
