@@ -125,8 +125,10 @@ public class DeliveryRoutes extends RouteBuilder {
                         .process(this::answerWithPendingRecord)
                         .to(DeliveryRoutes.RECORD_SENT)
                     .when(DeliveryRoutes::replay)
-                        // a crash came between the sent record and the acknowledgement: it is all done
+                        // a crash came between the sent record and the acknowledgement: nothing is sent or written
+                        // again, but a batch row still learns its outcome (the crash may have come before it did)
                         .process(this::answerWithFirstOutcome)
+                        .to(RECORDED)
                     .otherwise()
                         .process(exchange -> OutcomeRecorder.duplicate(exchange, firstDelivery(exchange)))
                         .to(ExchangePattern.InOnly, settings.failedSink())

@@ -25,7 +25,9 @@ public final class GraphStub implements AutoCloseable {
     private final WireMockServer server;
 
     public GraphStub() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(20));
+        // Meta serves every call in flight: a thread per gateway consumer and more, so that the stand-in never
+        // refuses a connection or answers Jetty's own 503 (which would look like an outage to the gateway)
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(200));
         server.start();
         answerSuccess();
     }
