@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * key ({@link Claim.Unrecorded}) or by {@link #recoverPending} at the next start. A claim or pending record
  * whose instance has stopped (no heartbeat for {@link #STALE_AFTER}) is taken over, so a crash re-sends at
  * most the calls that were under way.
+ *
+ * <p>On the embedded store, which no other instance shares, claims are kept in memory rather than written: a
+ * send then costs two commits (sent, recorded), not three.
  *
  * <p>Every write goes through one {@link GroupCommit}: concurrent deliveries share a commit. Recorded keys
  * are deleted {@code gateway.idempotency.retention-days} after they were claimed.
@@ -80,6 +86,8 @@ public final class IdempotencyRepository extends ServiceSupport {
     private final Duration retention;
     private final LongSupplier clock;
     private GroupCommit writer;
+    /** A lone instance's keys under way (hex of their hashes): its claims, which a shared store keeps as rows. */
+    private final Set<String> underWay = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService housekeeping;
 
     /**
@@ -133,6 +141,26 @@ public final class IdempotencyRepository extends ServiceSupport {
     /** Takes the key for this caller, unless it is in flight elsewhere or was sent. */
     public Claim claim(String key) {
         byte[] hash = hash(key);
+        return alone ? claimAlone(hash) : claimShared(hash);
+    }
+
+    /**
+     * With no other instance on the store, a claim needs no write: the keys under way are this process's, kept
+     * in memory, and a crash ends them all (a key under way at a crash was never sent, or its record is pending).
+     */
+    private Claim claimAlone(byte[] hash) {
+        if (!underWay.add(HexFormat.of().formatHex(hash))) {
+            return new Claim.InFlight();
+        }
+        Row row = find(hash);
+        if (row != null && row.status == RECORDED) {
+            underWay.remove(HexFormat.of().formatHex(hash));
+            return new Claim.Recorded(row.first());
+        }
+        return row != null && row.status == PENDING ? new Claim.Unrecorded(row.fullRecord) : new Claim.Granted();
+    }
+
+    private Claim claimShared(byte[] hash) {
         while (true) {
             long now = clock.getAsLong();
             if (writer.write(connection -> update(connection, "INSERT INTO idempotency_key (key_hash, status, owner, claimed_at) "
@@ -158,15 +186,35 @@ public final class IdempotencyRepository extends ServiceSupport {
     /** Meta confirmed the send: the record is kept, pending, until {@link #markRecorded}. Returns once committed. */
     public void recordSent(String key, FirstDelivery sent, String sentRecord) {
         byte[] hash = hash(key);
+        Object[] fields = {micros(sent.sentAt()), sent.messageId(), sent.source(), sent.recipientId(), sent.attempts(), sentRecord};
+        long now = clock.getAsLong();
+        // a shared store's claim is a row already; a lone instance's is not (or is one an older run left)
         writer.write(connection -> update(connection, "UPDATE idempotency_key SET status = '" + PENDING + "', sent_at = ?, "
                         + "message_id = ?, source = ?, recipient_id = ?, attempts = ?, full_record = ? WHERE key_hash = ?",
-                micros(sent.sentAt()), sent.messageId(), sent.source(), sent.recipientId(), sent.attempts(),
-                sentRecord, hash));
+                append(fields, hash)) == 1 ? 1
+                : update(connection, "INSERT INTO idempotency_key (status, sent_at, message_id, source, recipient_id, attempts, "
+                        + "full_record, key_hash, owner, claimed_at) VALUES ('" + PENDING + "', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        append(fields, hash, instance, now)));
+    }
+
+    private static Object[] append(Object[] first, Object... more) {
+        Object[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     /** The key's sent record is in the sink: only what the answers need is kept. Returns once committed. */
     public void markRecorded(String key) {
-        markRecorded(hash(key));
+        byte[] hash = hash(key);
+        markRecorded(hash);
+        ended(hash);
+    }
+
+    /** A lone instance's key is no longer under way. */
+    private void ended(byte[] hash) {
+        if (alone) {
+            underWay.remove(HexFormat.of().formatHex(hash));
+        }
     }
 
     private void markRecorded(byte[] hash) {
@@ -177,6 +225,10 @@ public final class IdempotencyRepository extends ServiceSupport {
     /** The claimed call did not send (Meta refused it, retries ran out, the gateway stops): the key is free again. */
     public void release(String key) {
         byte[] hash = hash(key);
+        if (alone) {
+            ended(hash);
+            return;
+        }
         writer.write(connection -> update(connection, "DELETE FROM idempotency_key WHERE key_hash = ? AND status = '"
                 + CLAIMED + "' AND owner = ?", hash, instance));
     }
@@ -186,6 +238,7 @@ public final class IdempotencyRepository extends ServiceSupport {
         byte[] hash = hash(key);
         writer.write(connection -> update(connection, "UPDATE idempotency_key SET owner = NULL WHERE key_hash = ? AND status = '"
                 + PENDING + "' AND owner = ?", hash, instance));
+        ended(hash);
     }
 
     /**
