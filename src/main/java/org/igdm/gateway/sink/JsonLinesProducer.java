@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -47,13 +48,7 @@ final class JsonLinesProducer extends DefaultProducer {
 
     private void append(Path file, byte[] line) throws IOException {
         JsonLinesComponent component = getEndpoint().getComponent();
-        try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            component.failed(file, "cannot create the sink's folder: " + e);
-            throw e;
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (FileChannel channel = open(file)) {
             long before = channel.size();
             try {
                 ByteBuffer bytes = ByteBuffer.wrap(line);
@@ -71,5 +66,19 @@ final class JsonLinesProducer extends DefaultProducer {
             throw e;
         }
         component.succeeded(file);
+    }
+
+    /** The file, opened for appending; its folder is created the first time (not checked at every record). */
+    private FileChannel open(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        } catch (NoSuchFileException noFolder) {
+            try {
+                Files.createDirectories(file.getParent());
+            } catch (IOException e) {
+                throw new IOException("cannot create the sink's folder: " + e, e);
+            }
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
     }
 }

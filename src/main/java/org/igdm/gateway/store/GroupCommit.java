@@ -120,7 +120,9 @@ public final class GroupCommit extends ServiceSupport {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
-                batch.forEach(pending -> pending.done().completeExceptionally(notCommitted(null)));
+                // a write that neither committed nor failed (the writer was interrupted) must not leave its caller waiting
+                batch.stream().filter(pending -> !pending.done().isDone())
+                        .forEach(pending -> pending.done().completeExceptionally(notCommitted(null)));
                 batch.clear();
             }
         }
