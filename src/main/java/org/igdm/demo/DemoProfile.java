@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The demo profile's configuration: starts the {@link GraphSandbox}, makes sure the gateway sends to it and nowhere
  * else, drops the sample batches into the inbox and says loudly that no real message is sent. Only
- * application-demo.properties names it ({@code camel.main.configuration-classes}), and it lives outside the package
- * that Camel Main scans for the gateway's own configuration: without the demo profile there is no sandbox, no port.
+ * application-demo.properties names it ({@code camel.main.configuration-classes}); the gateway's own configuration is
+ * named by {@code Application}: without the demo profile there is no sandbox, no port.
  * It runs after the gateway's configuration, whose checked settings it reads.
  */
 public final class DemoProfile implements CamelConfiguration {

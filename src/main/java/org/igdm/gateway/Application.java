@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the gateway: Camel Main finds {@link GatewayConfiguration} and the Java routes in this package tree, loads
+ * Starts the gateway: Camel Main runs {@link GatewayConfiguration} and the Java routes that application.properties names, loads
  * the YAML ingress routes packaged in the jar with the operator's own on top ({@link OperatorRoutes}), and reads the
  * operator's application.properties on top of the packaged one.
  */
@@ -32,7 +32,8 @@ public final class Application {
 
     /** The gateway's Camel Main, ready to run. */
     public static Main create() {
-        Main main = new Main(Application.class);
+        // no package scan: application.properties names the configuration and the Java routes
+        Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(propertiesLocations());
         main.setRoutesCollector(new OperatorRoutes());
         return main;
