@@ -107,9 +107,15 @@ public final class Benchmark {
             }
         }
         for (int accounts : options.pacedAccounts) {
-            pacedResults.add(MetasPace.run(home, accounts, options.pacedMessages));
+            pacedResults.add(MetasPace.run(home, accounts, options.warmup, options.pacedMessages, recording("pace-" + accounts)));
         }
         print();
+    }
+
+    /** The JVM options that record a gateway with Flight Recorder into {@code <name>.jfr}, when --jfr asks for it. */
+    private List<String> recording(String name) {
+        return options.jfr == null ? List.of()
+                : List.of("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfr + ",filename=" + home.resolve(name + ".jfr"));
     }
 
     /** The baseline: the same form bodies straight to the stub from a plain client at the same concurrency. */
@@ -127,9 +133,7 @@ public final class Benchmark {
 
     /** Startup, idle memory, the JMS source and POST /messages, on one gateway. */
     private void jmsAndHttp(StubProcess stub, HttpLoad.Result raw, double stubIdleRss) throws Exception {
-        List<String> jvm = options.jfr != null
-                ? List.of("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfr + ",filename=" + home.resolve("gateway.jfr"))
-                : List.of();
+        List<String> jvm = recording("gateway");
         try (BenchGateway gateway = BenchGateway.start(home.resolve("gateway"), stub.baseUrl(), options.concurrency, jvm)) {
             Thread.sleep(2000);
             double idleRss = JavaProcess.rssMib(gateway.process().pid());

@@ -35,26 +35,36 @@ final class MetasPace {
     private MetasPace() {
     }
 
-    static Result run(Path home, int accounts, int messages) throws Exception {
+    /**
+     * Warms the gateway up with {@code warmup} messages (the JIT compiles the hot paths, as in a gateway that has run
+     * for a while), then measures {@code messages} more; {@code jvm} are the gateway's extra JVM options (a recording).
+     */
+    static Result run(Path home, int accounts, int warmup, int messages, List<String> jvm) throws Exception {
         Path folder = home.resolve("pace-" + accounts);
         Files.createDirectories(folder);
         try (StubProcess stub = StubProcess.start(folder, "stub.log", 0, DELAY_MILLIS, JITTER_MILLIS);
-                BenchGateway gateway = BenchGateway.start(folder.resolve("gateway"), settings(stub.baseUrl(), accounts), List.of())) {
+                BenchGateway gateway = BenchGateway.start(folder.resolve("gateway"), settings(stub.baseUrl(), accounts), jvm)) {
+            deliver(stub, gateway, accounts, 0, warmup);
             String loadBefore = loadAverage();
             double cpuBefore = JavaProcess.cpuSeconds(gateway.process().pid());
             long start = System.nanoTime();
-            JmsProducer.send(gateway.jmsPort(), messages, i -> request(accounts, i));
-            if (!stub.awaitCount(messages, Duration.ofMinutes(30))) {
-                throw new IllegalStateException("Meta saw " + stub.count() + " of " + messages + " sends; see " + gateway.process().log());
-            }
-            while (gateway.sentRecords() < messages) {
-                Thread.sleep(10);
-            }
+            deliver(stub, gateway, accounts, warmup, messages);
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpu = JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore;
             int busiest = stub.peakPerSecond().values().stream().mapToInt(Integer::intValue).max().orElse(0);
             return new Result(accounts, messages, messages / seconds, busiest, cpu * 1e6 / messages,
                     JavaProcess.peakRssMib(gateway.process().pid()), loadBefore, loadAverage());
+        }
+    }
+
+    /** Queues messages {@code first} to {@code first + count - 1} and waits until Meta saw them and the sink holds them. */
+    private static void deliver(StubProcess stub, BenchGateway gateway, int accounts, int first, int count) throws Exception {
+        JmsProducer.send(gateway.jmsPort(), count, i -> request(accounts, first + i));
+        if (!stub.awaitCount(first + count, Duration.ofMinutes(30))) {
+            throw new IllegalStateException("Meta saw " + stub.count() + " of " + (first + count) + " sends; see " + gateway.process().log());
+        }
+        while (gateway.sentRecords() < first + count) {
+            Thread.sleep(10);
         }
     }
 

@@ -37,7 +37,10 @@ final class StubProcess implements AutoCloseable {
     static StubProcess start(Path home, String logName, int threads, long delayMillis, long jitterMillis) throws Exception {
         JavaProcess process = JavaProcess.start(List.of(
                 // the JDK server writes headers and body apart: without TCP_NODELAY each answer waits out a delayed ACK
-                "-Dsun.net.httpserver.nodelay=true", "-cp", System.getProperty("java.class.path"),
+                "-Dsun.net.httpserver.nodelay=true",
+                // and it closes kept-alive connections past 200 idle ones; a thousand calls in flight keep a thousand
+                // (Meta keeps them: a closed one would fail a send whose fate is unknown)
+                "-Dsun.net.httpserver.maxIdleConnections=100000", "-cp", System.getProperty("java.class.path"),
                 GraphApiStub.class.getName(), "0", Integer.toString(threads), Long.toString(delayMillis), Long.toString(jitterMillis)),
                 home.resolve(logName));
         Duration startup = process.awaitReady(() -> LISTENING.matcher(process.logText()).find(), Duration.ofSeconds(30));
