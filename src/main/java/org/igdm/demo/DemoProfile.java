@@ -91,7 +91,7 @@ public final class DemoProfile implements CamelConfiguration {
                 "  Sample batches " + (dropped.isEmpty() ? "were already dropped earlier" : "dropped into " + inbox.toAbsolutePath() + ": " + dropped) + ".",
                 "  Refused on purpose, by the recipient id's last digits: ...2534022 window closed, ...551 user unavailable,",
                 "  ...613 and ...80002 rate-limited once, ...500 Meta down (retried until exhausted); a second private reply",
-                "  to one comment gets code 10900. See README.md and docs/message-kinds.md."));
+                "  to one comment is refused by the gateway itself. See README.md and docs/message-kinds.md."));
         if (usersWrite) {
             lines.add("  A user writes to the account (a signed webhook into outbox/received/, and the window opens):");
             lines.add("    curl -X POST " + sandbox.url() + SandboxUsers.PATH + "17841400000000301/messages -d 'Where is my parcel?'");

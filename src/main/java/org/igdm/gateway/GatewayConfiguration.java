@@ -29,6 +29,7 @@ import org.igdm.gateway.pacing.PaceShares;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.webhook.WebhookSettings;
 import org.igdm.gateway.webhook.WebhookSource;
+import org.igdm.gateway.window.AnsweredComments;
 import org.igdm.gateway.window.MessagingWindows;
 
 /**
@@ -82,7 +83,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         WebhookSettings webhooks = WebhookSettings.from(context.getPropertiesComponent());
         MessagingWindows windows = new MessagingWindows(store.dataSource());
         context.getRegistry().bind(MessagingWindowCheck.BEAN,
-                new MessagingWindowCheck(windows, webhooks.enabled(), webhooks.enforceWindow()));
+                new MessagingWindowCheck(windows, new AnsweredComments(store.dataSource()), webhooks.enabled(), webhooks.enforceWindow()));
         WebhookSource.configure(context, webhooks, store.dataSource(), windows, accountId -> settings.accounts().all().stream()
                 .filter(account -> account.userId().equals(accountId)).map(Account::name).findFirst().orElse(null));
         context.getRegistry().bind(BrokerHealthCheck.BEAN, new BrokerHealthCheck());

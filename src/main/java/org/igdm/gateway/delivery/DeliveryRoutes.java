@@ -59,7 +59,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .to(ExchangePattern.InOnly, settings.failedSink())
                 .to(RECORDED);
 
-        onException(RejectedByGraphException.class, OutsideWindowException.class)
+        onException(RejectedByGraphException.class, OutsideWindowException.class, AlreadyAnsweredException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
                 .process(this::releaseClaim)
@@ -118,6 +118,7 @@ public class DeliveryRoutes extends RouteBuilder {
                     .when(claimed(IdempotencyRepository.Claim.Granted.class))
                         .bean(MessagingWindowCheck.BEAN, "beforeSend")
                         .process(this::callMeta)
+                        .bean(MessagingWindowCheck.BEAN, "afterSend")
                         .process(this::rememberSent)
                         .to(DeliveryRoutes.RECORD_SENT)
                     .when(claimed(IdempotencyRepository.Claim.Unrecorded.class))

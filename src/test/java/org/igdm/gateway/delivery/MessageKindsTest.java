@@ -15,19 +15,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.request.MessageKind;
+import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.KindExamples;
 import org.igdm.gateway.support.LegacyJmsClient;
 import org.igdm.gateway.support.RunningGateway;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +48,18 @@ class MessageKindsTest {
         settings.put("gateway.file.poll-ms", "100");
         settings.put("gateway.file.settle-ms", "300");
     });
+
+    /**
+     * Each test starts from a gateway that answered no comment: the doors' tests send the same private reply, which
+     * the gateway would otherwise refuse as a second one.
+     */
+    @BeforeEach
+    void forgetAnsweredComments() throws SQLException {
+        DataSource store = app.gateway().context().getRegistry().lookupByNameAndType(GatewayStore.DATA_SOURCE, DataSource.class);
+        try (Connection connection = store.getConnection(); Statement delete = connection.createStatement()) {
+            delete.executeUpdate("DELETE FROM answered_comments");
+        }
+    }
 
     /** Meta's fields of a call, the token included, in the order they came. */
     private static Map<String, String> withToken(Map<String, String> fields) {
@@ -204,6 +222,26 @@ class MessageKindsTest {
                 .containsExactly(withToken(template.form()), withToken(reaction.form()));
     }
 
+    @Test
+    void aSecondPrivateReplyFromTheGatewayIsRefusedWithoutACallToMeta() {
+        String first = KindExamples.of(MessageKind.PRIVATE_REPLY).request();
+        assertThat(app.http().post("/messages", first).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> response = app.http().post("/messages",
+                "{\"comment_id\":\"" + KindExamples.COMMENT + "\",\"message\":\"Another answer to the same comment\"}");
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        JsonNode record = json(response);
+        assertThat(record.path("comment_id").asText()).isEqualTo(KindExamples.COMMENT);
+        assertThat(record.path("error").path("category").asText()).isEqualTo("rejected");
+        assertThat(record.path("error").path("message").asText())
+                .contains("this comment already has its private reply: Meta allows one per comment")
+                .contains("not sent to Meta");
+        assertThat(record.path("attempts").asInt()).isZero();
+        assertThat(app.meta().sends()).as("only the first reply reached Meta").hasSize(1);
+    }
+
+    /** A reply the gateway did not send (through another tool, say): Meta's refusal says so. */
     @Test
     void aSecondPrivateReplyToOneCommentIsRejectedSayingSo() {
         app.meta().server().stubFor(post(urlPathEqualTo(GraphStub.PATH))
