@@ -62,6 +62,7 @@ public final class HttpSource {
                     + "Set {} to accept calls from other machines.", API_KEYS, LOOPBACK, API_KEYS);
         }
         failIfTaken(server.getHost(), server.getPort());
+        EndpointSummary.logOnceStarted(context, server);
     }
 
     /**

@@ -22,7 +22,6 @@ import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.igdm.gateway.Application;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
@@ -34,7 +33,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** POST /messages on the running gateway without API keys: each answer docs/design.md names, and what Meta receives. */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpSourceTest {
 
@@ -267,6 +266,15 @@ class HttpSourceTest {
         assertThat(app.gateway().context().hasService(MainHttpServer.class).getHost()).isEqualTo("127.0.0.1");
         assertThat(app.log())
                 .contains("gateway.http.api-keys is empty: the HTTP server accepts calls without a key and therefore listens on 127.0.0.1 only");
+    }
+
+    @Test
+    void theStartupLogNamesTheEndpointsAtTheLoopbackAddressTheServerListensOn() {
+        String log = app.log();
+        String at = "http://127.0.0.1:" + app.http().port();
+        assertThat(log).contains("HTTP endpoints:", "    " + at + "/messages (POST)", "    " + at + "/messages/bulk (POST)",
+                "HTTP management endpoints:", "    " + at + "/observe/health (GET)");
+        assertThat(log).doesNotContain("0.0.0.0:" + app.http().port());
     }
 
     @Test
