@@ -82,6 +82,26 @@ class HttpSourceTest {
     }
 
     @Test
+    void aKeyReusedForAnotherRequestIsAnswered422AndTheSameRequestWrittenOtherwiseIsStillTheDuplicate() {
+        HttpResponse<String> first = app.http().post("/messages", HELLO, "Idempotency-Key", "order-78");
+        HttpResponse<String> other = app.http().post("/messages", "{\"recipient_id\":\"1234567891\",\"message\":\"Hello, world\"}",
+                "Idempotency-Key", "order-78");
+        HttpResponse<String> same = app.http().post("/messages", "{ \"message\" : \"Hello, world\",\n  \"recipient_id\" : \"1234567890\" }",
+                "Idempotency-Key", "order-78");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(other.headers().firstValue("Content-Type")).hasValue(Problem.CONTENT_TYPE);
+        JsonNode problem = json(other);
+        assertThat(problem.path("violations").get(0).path("field").asText()).isEqualTo("idempotency_key");
+        assertThat(problem.path("detail").asText()).contains("idempotency_key was used before for a different request");
+        assertThat(same.statusCode()).isEqualTo(200);
+        assertThat(json(same)).isEqualTo(RunningGateway.repeatAnswer(json(first)));
+        assertThat(app.meta().sends()).hasSize(1);
+        assertThat(app.gateway().sent()).hasSize(1);
+    }
+
+    @Test
     void aBlankIdempotencyKeyHeaderCountsAsNone() {
         HttpResponse<String> response = app.http().post("/messages",
                 "{\"recipient_id\":\"42\",\"message\":\"hi\",\"idempotency_key\":\"field-key\"}", "Idempotency-Key", " ");
