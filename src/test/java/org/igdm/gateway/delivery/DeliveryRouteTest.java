@@ -18,7 +18,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.igdm.gateway.Application;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.request.SendRequest;
@@ -34,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The delivery core in the running application: what Meta receives, and what each outcome leaves in the sinks. */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeliveryRouteTest {
 

@@ -8,14 +8,13 @@ import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
-import org.igdm.gateway.Application;
 import org.igdm.gateway.support.GatewayFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A gateway with API keys: every send needs one of them as a bearer token. */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpApiKeyTest {
 

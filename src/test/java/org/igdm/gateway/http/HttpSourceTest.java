@@ -22,7 +22,6 @@ import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.apache.camel.test.main.junit5.Configure;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.igdm.gateway.Application;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
@@ -34,7 +33,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /** POST /messages on the running gateway without API keys: each answer docs/design.md names, and what Meta receives. */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpSourceTest {
 
