@@ -56,18 +56,24 @@ final class ClientMessage {
 
     /**
      * The correlation id of the reply, as JMS request-reply expects it: the request's correlation id when it has
-     * one, else its message id as the client knows it (null for STOMP, which has none).
+     * one, else its message id as the client knows it (null for STOMP, which has none). An empty id counts as
+     * none, as Camel's reply counts it: forwarded empty, it would make the reply carry the id of the gateway's
+     * internal message, which the client never saw.
      */
     static String correlationId(Message message) throws JMSException {
-        if (message.getJMSCorrelationID() != null) {
+        if (isGiven(message.getJMSCorrelationID())) {
             return message.getJMSCorrelationID();
         }
         for (String clientId : new String[] {AMQP_MESSAGE_ID, OPENWIRE_MESSAGE_ID}) {
-            if (message.propertyExists(clientId)) {
+            if (isGiven(message.getStringProperty(clientId))) {
                 return message.getStringProperty(clientId);
             }
         }
         return message.getJMSMessageID();
+    }
+
+    private static boolean isGiven(String id) {
+        return id != null && !id.isEmpty();
     }
 
     /**

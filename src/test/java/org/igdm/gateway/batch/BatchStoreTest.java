@@ -21,9 +21,7 @@ import java.util.stream.LongStream;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.store.StoreSettings;
 import org.igdm.gateway.support.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,26 +32,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BatchStoreTest {
 
-    private static PostgresServer postgres;
-
     @TempDir
     Path data;
     GatewayStore gatewayStore;
     BatchStore store;
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = new PostgresServer();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
     private void open(boolean onPostgres) {
         gatewayStore = new GatewayStore(onPostgres
-                ? new StoreSettings(postgres.newDatabase(), PostgresServer.USER, null, data.toString(), 10)
+                ? new StoreSettings(PostgresServer.shared().newDatabase(), PostgresServer.USER, null, data.toString(), 10)
                 : new StoreSettings(null, null, null, data.toString(), 10));
         gatewayStore.start();
         store = new BatchStore(gatewayStore.dataSource());

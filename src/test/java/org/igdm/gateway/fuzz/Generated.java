@@ -3,6 +3,8 @@ package org.igdm.gateway.fuzz;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.Tuple;
 import org.igdm.gateway.Json;
 
 /**
@@ -15,6 +17,17 @@ final class Generated {
             "account", "idempotency_key", "attachment_type", "attachment_url", "unknown"};
 
     private Generated() {
+    }
+
+    /** Requests every door must take and send: a recipient's id and a short text, nothing else. */
+    static Arbitrary<String> validRequests() {
+        return Combinators.combine(Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(20), words())
+                .as((id, text) -> "{\"recipient_id\":" + quote(id) + ",\"message\":" + quote(text) + "}");
+    }
+
+    /** A short text of letters and spaces, never blank. */
+    static Arbitrary<String> words() {
+        return Arbitraries.strings().alpha().withChars(' ').ofMinLength(1).ofMaxLength(60).map(text -> "w" + text);
     }
 
     /** A JSON value of any type: short and long strings (non-ASCII included), numbers, booleans, null, objects, arrays. */
@@ -47,6 +60,36 @@ final class Generated {
         return Combinators.combine(method, id, requests(), Arbitraries.of("ig_send_message", "other")).as((m, i, args, tool) ->
                 "{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":" + quote(m) + ",\"params\":{\"name\":" + quote(tool)
                         + ",\"arguments\":" + args + ",\"protocolVersion\":\"2025-06-18\"}}");
+    }
+
+    /**
+     * Text a client could send as a request: requests right and wrong, the same cut short (broken JSON), bare JSON
+     * values of the wrong type, arrays and objects nested up to a few thousand deep, control characters and
+     * unpaired surrogates, and bodies beyond the 64 KiB a JMS request may have.
+     */
+    static Arbitrary<String> texts() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, requests()),
+                Tuple.of(2, Combinators.combine(requests(), Arbitraries.doubles().between(0, 1))
+                        .as((request, cut) -> request.substring(0, (int) (request.length() * cut)))),
+                Tuple.of(2, scalars()),
+                Tuple.of(2, Arbitraries.strings().all().ofMaxLength(200)),
+                Tuple.of(2, Arbitraries.strings().withCharRange('\u0000', '\u001f').ofMaxLength(50)),
+                Tuple.of(2, depths().map(depth -> nested(depth, "[", "]"))),
+                Tuple.of(2, depths().map(depth ->
+                        "{\"recipient_id\":\"1\",\"message\":\"deep\",\"payload\":" + nested(depth, "{\"a\":", "}") + "}")),
+                Tuple.of(1, Arbitraries.strings().ofMinLength(60_000).ofMaxLength(70_000)
+                        .map(text -> "{\"recipient_id\":\"1\",\"message\":" + quote(text) + "}")));
+    }
+
+    /** Nesting depths on both sides of Jackson's limit (1000), evenly: not biased to the shallow. */
+    static Arbitrary<Integer> depths() {
+        return Arbitraries.integers().between(1, 3000).withDistribution(RandomDistribution.uniform());
+    }
+
+    /** {@code depth} openings around a 1, closed again: JSON as deep as a parser may refuse. */
+    static String nested(int depth, String open, String close) {
+        return open.repeat(depth) + "1" + close.repeat(depth);
     }
 
     static String quote(String text) {

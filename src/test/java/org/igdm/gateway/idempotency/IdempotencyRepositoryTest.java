@@ -20,9 +20,7 @@ import org.igdm.gateway.idempotency.IdempotencyRepository.Claim;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.store.StoreSettings;
 import org.igdm.gateway.support.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,23 +33,12 @@ class IdempotencyRepositoryTest {
     private static final byte[] REQUEST = fingerprint(1);
     private static final byte[] ANOTHER_REQUEST = fingerprint(2);
     private static final FirstDelivery FIRST = new FirstDelivery("jms", "42", "mid.1", 2, Instant.parse("2026-11-29T10:15:30.123456Z"));
-    private static PostgresServer postgres;
 
     @TempDir
     Path data;
     GatewayStore store;
     final AtomicLong clock = new AtomicLong(Instant.parse("2026-11-29T12:00:00Z").toEpochMilli());
     final List<IdempotencyRepository> repositories = new ArrayList<>();
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = new PostgresServer();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
 
     @AfterEach
     void close() {
@@ -60,7 +47,7 @@ class IdempotencyRepositoryTest {
     }
 
     private void open(String kind) {
-        String url = kind.equals("postgres") ? postgres.newDatabase() : null;
+        String url = kind.equals("postgres") ? PostgresServer.shared().newDatabase() : null;
         store = new GatewayStore(new StoreSettings(url, url == null ? null : PostgresServer.USER, null, data.toString(), 4));
         store.start();
     }

@@ -75,6 +75,25 @@ class LegacyProtocolsTest {
         }
     }
 
+    /**
+     * An empty correlation id is none: the reply, to a valid request and to an invalid one alike, carries the
+     * request's message id, not the id of the gateway's internal message that the client never saw.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Protocol.class, names = {"CORE", "OPENWIRE", "AMQP"})
+    void withAnEmptyCorrelationIdTheReplyCarriesTheRequestsMessageId(Protocol protocol) throws Exception {
+        try (LegacyClient client = protocol.connect(port())) {
+            for (String request : List.of("{\"recipient_id\":\"505\",\"message\":\"empty correlation id\"}", "{\"recipient_id\":\"505\"}")) {
+                String messageId = client.sendForReply(request, "");
+
+                LegacyClient.Reply reply = client.receiveReply(Duration.ofSeconds(20));
+                assertThat(reply).as("the reply to %s", request).isNotNull();
+                assertThat(messageId).isNotBlank();
+                assertThat(reply.correlationId()).as("the reply to %s", request).isEqualTo(messageId);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Protocol.class)
     void anInvalidRequestGetsOneInvalidRecordAndIsNotRedelivered(Protocol protocol) throws Exception {

@@ -13,9 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.store.StoreSettings;
 import org.igdm.gateway.support.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PaceSharesTest {
 
     private static final int PACE = 100;
-    private static PostgresServer postgres;
 
     @TempDir
     Path data;
@@ -37,19 +34,9 @@ class PaceSharesTest {
     final AtomicInteger callsOfA = new AtomicInteger();
     final AtomicInteger callsOfB = new AtomicInteger();
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = new PostgresServer();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
     @BeforeEach
     void open() {
-        store = new GatewayStore(new StoreSettings(postgres.newDatabase(), PostgresServer.USER, null, data.toString(), 4));
+        store = new GatewayStore(new StoreSettings(PostgresServer.shared().newDatabase(), PostgresServer.USER, null, data.toString(), 4));
         store.start();
         a = new PaceShares(store.dataSource(), "a", clock::get);
         b = new PaceShares(store.dataSource(), "b", clock::get);

@@ -8,28 +8,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import org.igdm.gateway.support.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The same schema and SQL on both stores: the embedded H2 database and a real PostgreSQL server. */
 class GatewayStoreTest {
 
-    private static PostgresServer postgres;
-
     @TempDir
     Path data;
-
-    @BeforeAll
-    static void startPostgres() {
-        postgres = new PostgresServer();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
 
     @Test
     void theEmbeddedStoreIsMigratedAndKeepsItsRowsAcrossARestart() throws Exception {
@@ -49,7 +35,7 @@ class GatewayStoreTest {
 
     @Test
     void aPostgresStoreRunsTheSameSchemaAndDialect() throws Exception {
-        GatewayStore store = new GatewayStore(new StoreSettings(postgres.newDatabase(), PostgresServer.USER, null, data.toString(), 2));
+        GatewayStore store = new GatewayStore(new StoreSettings(PostgresServer.shared().newDatabase(), PostgresServer.USER, null, data.toString(), 2));
         store.start();
         assertThat(store.shared()).isTrue();
         execute(store, "INSERT INTO store_info (info_key, info_value) VALUES ('probe', 'kept') ON CONFLICT DO NOTHING");

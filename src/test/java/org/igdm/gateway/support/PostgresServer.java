@@ -18,7 +18,28 @@ public final class PostgresServer implements AutoCloseable {
     public static final String USER = "postgres";
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
+    private static PostgresServer shared;
+
     private final EmbeddedPostgres postgres;
+
+    /**
+     * The server that the store tests share, started on first use and stopped when the test JVM exits: each test
+     * takes a database of its own, and one server saves every test class a start of its own.
+     */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            PostgresServer server = new PostgresServer();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (IOException e) {
+                    System.err.println("could not stop the shared PostgreSQL server: " + e);
+                }
+            }));
+            shared = server;
+        }
+        return shared;
+    }
 
     public PostgresServer() {
         try {

@@ -9,11 +9,11 @@ public enum StoreKind {
     EMBEDDED,
     POSTGRES;
 
-    /** A started store with an empty schema of its own: H2 under {@code dataDir}, or a new database on {@code postgres}. */
-    public GatewayStore start(Path dataDir, PostgresServer postgres) {
+    /** A started store with an empty schema of its own: H2 under {@code dataDir}, or a new database on the shared server. */
+    public GatewayStore start(Path dataDir) {
         StoreSettings settings = this == EMBEDDED
                 ? new StoreSettings(null, null, null, dataDir.toString(), 4)
-                : new StoreSettings(postgres.newDatabase(), PostgresServer.USER, null, dataDir.toString(), 4);
+                : new StoreSettings(PostgresServer.shared().newDatabase(), PostgresServer.USER, null, dataDir.toString(), 4);
         GatewayStore store = new GatewayStore(settings);
         store.start();
         return store;

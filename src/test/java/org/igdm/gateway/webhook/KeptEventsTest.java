@@ -14,8 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.support.PostgresServer;
 import org.igdm.gateway.support.StoreKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,25 +22,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 class KeptEventsTest {
 
     private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
-    private static PostgresServer postgres;
 
     @TempDir
     Path data;
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = new PostgresServer();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void anEventIsKeptOnceAlsoWhenItComesAgainOrTwiceInOneBatch(StoreKind kind) {
-        GatewayStore store = kind.start(data, postgres);
+        GatewayStore store = kind.start(data);
         KeptEvents kept = new KeptEvents(store.dataSource());
         List<ReceivedEvent> written = new ArrayList<>();
 
@@ -58,7 +45,7 @@ class KeptEventsTest {
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void eventsWhoseKeepingFailedAreNotMarkedKept(StoreKind kind) {
-        GatewayStore store = kind.start(data, postgres);
+        GatewayStore store = kind.start(data);
         KeptEvents kept = new KeptEvents(store.dataSource());
 
         assertThatThrownBy(() -> kept.keepNew(events("mid.4"), NOW, fresh -> {
@@ -72,7 +59,7 @@ class KeptEventsTest {
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void aRedeliveryRacingTheFirstDeliveryWaitsForItAndKeepsNothing(StoreKind kind) throws Exception {
-        GatewayStore store = kind.start(data, postgres);
+        GatewayStore store = kind.start(data);
         KeptEvents kept = new KeptEvents(store.dataSource());
         CountDownLatch firstIsKeeping = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -94,7 +81,7 @@ class KeptEventsTest {
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void idsPastTheRedeliveryHorizonAreForgotten(StoreKind kind) {
-        GatewayStore store = kind.start(data, postgres);
+        GatewayStore store = kind.start(data);
         KeptEvents kept = new KeptEvents(store.dataSource());
         kept.keepNew(events("mid.6"), NOW, fresh -> { });
 

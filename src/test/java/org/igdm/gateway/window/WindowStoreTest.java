@@ -8,8 +8,6 @@ import java.time.temporal.ChronoUnit;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.support.PostgresServer;
 import org.igdm.gateway.support.StoreKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,25 +17,14 @@ class WindowStoreTest {
 
     private static final String ACCOUNT = "17841400000000001";
     private static final Instant T = Instant.parse("2026-11-20T10:15:30.123Z");
-    private static PostgresServer postgres;
 
     @TempDir
     Path data;
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = new PostgresServer();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
-
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void theLatestMessageCountsAndALateRedeliveryNeverMovesItBack(StoreKind kind) {
-        GatewayStore store = kind.start(data, postgres);
+        GatewayStore store = kind.start(data);
         MessagingWindows windows = new MessagingWindows(store.dataSource());
 
         assertThat(windows.window(ACCOUNT, "1")).isEqualTo(Window.UNKNOWN);
@@ -53,7 +40,7 @@ class WindowStoreTest {
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void metasRefusalClosesTheWindowAndAHumanAgentRefusalStaysUntilTheUserWrites(StoreKind kind) {
-        GatewayStore store = kind.start(data, postgres);
+        GatewayStore store = kind.start(data);
         MessagingWindows windows = new MessagingWindows(store.dataSource());
 
         windows.closedByMeta(ACCOUNT, "unknown", T, false);
@@ -74,7 +61,7 @@ class WindowStoreTest {
     @ParameterizedTest
     @EnumSource(StoreKind.class)
     void aCommentIsAnsweredOnceAndTheFirstAnswerIsRemembered(StoreKind kind) {
-        GatewayStore store = kind.start(data, postgres);
+        GatewayStore store = kind.start(data);
         AnsweredComments comments = new AnsweredComments(store.dataSource());
 
         assertThat(comments.answeredAt(ACCOUNT, "17890001")).isEmpty();
