@@ -90,7 +90,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind(AccountsHealthCheck.BEAN, new AccountsHealthCheck(gates));
         context.getRegistry().bind(InstanceHealthCheck.BEAN, new InstanceHealthCheck(settings.instance(), store.dataSource()));
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
-        HttpSource.configure(context, settings.accounts());
+        HttpSource.configure(context, settings);
         McpSource.configure(context);
     }
 

@@ -39,7 +39,9 @@ public record GatewaySettings(
         KindLimitSettings kindLimits,
         StoreSettings store,
         String instance,
-        Duration idempotencyRetention) {
+        Duration idempotencyRetention,
+        Duration httpIdleTimeout,
+        int httpMaxConnections) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -83,6 +85,8 @@ public record GatewaySettings(
         }
         String instance = reader.optional("gateway.instance");
         int retentionDays = reader.positiveInt("gateway.idempotency.retention-days");
+        int httpIdleTimeout = reader.positiveInt("gateway.http.idle-timeout-s");
+        int httpMaxConnections = reader.positiveInt("gateway.http.max-connections");
         Accounts accounts = new AccountSettings(properties::resolveProperty, reader.problems)
                 .read(propertyKeys(properties), System.getenv().keySet(), pacing.maxSendsPerSecond());
         reader.failIfAnyProblem();
@@ -90,7 +94,8 @@ public record GatewaySettings(
                 Duration.ofMillis(connectTimeout), Duration.ofMillis(callTimeout));
         return new GatewaySettings(graph, accounts, Duration.ofMillis(tokenReload), maxAttempts,
                 Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker,
-                pacing, kindLimits, store, instance == null ? defaultInstance() : instance, Duration.ofDays(retentionDays));
+                pacing, kindLimits, store, instance == null ? defaultInstance() : instance, Duration.ofDays(retentionDays),
+                Duration.ofSeconds(httpIdleTimeout), httpMaxConnections);
     }
 
     /** Every key of the properties files, override properties included, and of the JVM's system properties. */

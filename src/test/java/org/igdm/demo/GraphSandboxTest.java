@@ -215,7 +215,7 @@ class GraphSandboxTest {
 
     private static GraphSendResult read(HttpResponse<String> answer) {
         RateLimitUsage usage = RateLimitUsage.fromHeaders(answer.headers().firstValue(RateLimitUsage.APP_HEADER).orElse(null),
-                answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null));
+                answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null), Duration.ZERO);
         return GraphResponses.interpret(answer.statusCode(), answer.body(), usage, true);
     }
 

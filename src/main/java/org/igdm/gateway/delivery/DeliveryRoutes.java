@@ -59,6 +59,17 @@ public class DeliveryRoutes extends RouteBuilder {
                 .to(ExchangePattern.InOnly, settings.failedSink())
                 .to(RECORDED);
 
+        // a key already sent for another request: never sent; a queued request ends as one invalid record, a caller
+        // that waits for its answer (HTTP) is refused without one
+        onException(KeyReusedException.class)
+                .handled(DeliveryRoutes::queued)
+                .maximumRedeliveries(0)
+                .filter(DeliveryRoutes::queued)
+                    .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.INVALID))
+                    .to(ExchangePattern.InOnly, settings.failedSink())
+                    .to(RECORDED)
+                .end();
+
         onException(RejectedByGraphException.class, OutsideWindowException.class, AlreadyAnsweredException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
@@ -121,6 +132,10 @@ public class DeliveryRoutes extends RouteBuilder {
                         .bean(MessagingWindowCheck.BEAN, "afterSend")
                         .process(this::rememberSent)
                         .to(DeliveryRoutes.RECORD_SENT)
+                    .when(claimed(IdempotencyRepository.Claim.Reused.class))
+                        .process(exchange -> {
+                            throw new KeyReusedException();
+                        })
                     .when(claimed(IdempotencyRepository.Claim.Unrecorded.class))
                         // Meta confirmed this key's send, but its record never reached the sink: written now
                         .process(this::answerWithPendingRecord)
@@ -171,7 +186,7 @@ public class DeliveryRoutes extends RouteBuilder {
 
     /** One attempt; a retry of the delivery route runs it again. */
     private void callMeta(Exchange exchange) throws InterruptedException {
-        boolean waits = exchange.getProperty(DeliveryKeys.WAITS_FOR_ACCOUNT, false, Boolean.class);
+        boolean waits = queued(exchange);
         exchange.setProperty(DeliveryKeys.RESULT, graphCall.send(exchange.getProperty(DeliveryKeys.ACCOUNT, Account.class),
                 exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class), waits,
                 () -> exchange.setProperty(DeliveryKeys.ATTEMPTS, exchange.getProperty(DeliveryKeys.ATTEMPTS, 0, Integer.class) + 1)));
@@ -183,16 +198,17 @@ public class DeliveryRoutes extends RouteBuilder {
      */
     private void claimKey(Exchange exchange) throws InterruptedException {
         String key = key(exchange);
-        IdempotencyRepository.Claim claim = key == null ? new IdempotencyRepository.Claim.Granted() : idempotency.claim(key);
+        byte[] fingerprint = fingerprint(exchange);
+        IdempotencyRepository.Claim claim = key == null ? new IdempotencyRepository.Claim.Granted() : idempotency.claim(key, fingerprint);
         while (claim instanceof IdempotencyRepository.Claim.InFlight) {
-            if (!exchange.getProperty(DeliveryKeys.WAITS_FOR_ACCOUNT, false, Boolean.class)) {
+            if (!queued(exchange)) {
                 throw new KeyInFlightException();
             }
             if (exchange.getContext().isStopping()) {
                 throw new GatewayStoppingException();
             }
             Thread.sleep(IN_FLIGHT_RECHECK_MS);
-            claim = idempotency.claim(key);
+            claim = idempotency.claim(key, fingerprint);
         }
         exchange.setProperty(CLAIM, claim);
     }
@@ -203,6 +219,15 @@ public class DeliveryRoutes extends RouteBuilder {
 
     private static String key(Exchange exchange) {
         return exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class).idempotencyKey();
+    }
+
+    private static byte[] fingerprint(Exchange exchange) {
+        return RequestFingerprint.of(exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class), OutcomeRecorder.resolvedAccount(exchange));
+    }
+
+    /** A queued request waits for its account and for another request with its key; a caller of HTTP waits itself. */
+    private static boolean queued(Exchange exchange) {
+        return exchange.getProperty(DeliveryKeys.WAITS_FOR_ACCOUNT, false, Boolean.class);
     }
 
     private static FirstDelivery firstDelivery(Exchange exchange) {
@@ -233,7 +258,7 @@ public class DeliveryRoutes extends RouteBuilder {
         String key = key(exchange);
         if (key != null) {
             idempotency.recordSent(key, new FirstDelivery(sent.source(), sent.recipientId(), sent.messageId(), sent.attempts(),
-                    Instant.parse(sent.sentAt())), exchange.getMessage().getBody(String.class));
+                    Instant.parse(sent.sentAt())), exchange.getMessage().getBody(String.class), fingerprint(exchange));
         }
     }
 

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,8 @@ public final class GraphClient {
         HttpResponse<String> answer = call(call.build());
         RateLimitUsage usage = RateLimitUsage.fromHeaders(
                 answer.headers().firstValue(RateLimitUsage.APP_HEADER).orElse(null),
-                answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null));
+                answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null),
+                RetryAfter.parse(answer.headers().firstValue(RetryAfter.HEADER).orElse(null), Instant.now()));
         return GraphResponses.interpret(answer.statusCode(), answer.body(), usage, request.senderAction() == null);
     }
 

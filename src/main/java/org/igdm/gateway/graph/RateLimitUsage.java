@@ -8,12 +8,14 @@ import org.igdm.gateway.Json;
 
 /**
  * The usage Meta reports on every answer, in percent of the allowance (100 means throttled):
- * {@code X-App-Usage} and {@code X-Business-Use-Case-Usage}, which Instagram calls fall under.
+ * {@code X-App-Usage} and {@code X-Business-Use-Case-Usage}, which Instagram calls fall under; and how long Meta
+ * asks the account to wait.
  *
  * @param reported  the two headers as Meta sent them ({@code app}, {@code business_use_case}), for the sent record
  * @param appPercent the highest figure in {@code X-App-Usage}: the app's, shared by every account it sends for
  * @param accountPercent the highest figure in {@code X-Business-Use-Case-Usage}: the sending account's
- * @param regainAccess the longest {@code estimated_time_to_regain_access}, zero when none
+ * @param regainAccess the longest {@code estimated_time_to_regain_access}, else the answer's {@code Retry-After},
+ *                     zero when neither
  */
 public record RateLimitUsage(ObjectNode reported, int appPercent, int accountPercent, Duration regainAccess) {
 
@@ -21,10 +23,11 @@ public record RateLimitUsage(ObjectNode reported, int appPercent, int accountPer
     public static final String BUSINESS_HEADER = "X-Business-Use-Case-Usage";
     public static final RateLimitUsage NONE = new RateLimitUsage(JsonNodeFactory.instance.objectNode(), 0, 0, Duration.ZERO);
 
-    public static RateLimitUsage fromHeaders(String appUsage, String businessUseCaseUsage) {
+    /** @param retryAfter what the answer's {@code Retry-After} asks for; Meta's own estimate wins over it */
+    public static RateLimitUsage fromHeaders(String appUsage, String businessUseCaseUsage, Duration retryAfter) {
         JsonNode app = parse(appUsage);
         JsonNode business = parse(businessUseCaseUsage);
-        if (app == null && business == null) {
+        if (app == null && business == null && retryAfter.isZero()) {
             return NONE;
         }
         ObjectNode reported = JsonNodeFactory.instance.objectNode();
@@ -45,7 +48,8 @@ public record RateLimitUsage(ObjectNode reported, int appPercent, int accountPer
                 }
             }
         }
-        return new RateLimitUsage(reported, appPercent, accountPercent, Duration.ofMinutes(regainMinutes));
+        return new RateLimitUsage(reported, appPercent, accountPercent,
+                regainMinutes > 0 ? Duration.ofMinutes(regainMinutes) : retryAfter);
     }
 
     /** The highest figure in either header, 0 when none was reported. */

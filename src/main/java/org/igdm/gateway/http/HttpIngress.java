@@ -16,6 +16,7 @@ import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.delivery.KeyInFlightException;
+import org.igdm.gateway.delivery.KeyReusedException;
 import org.igdm.gateway.delivery.SentRecordNotWrittenException;
 import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.RequestJson;
@@ -129,6 +130,9 @@ public final class HttpIngress {
         Problem problem;
         if (caught instanceof HttpProblemException http) {
             problem = http.problem();
+        } else if (ObjectHelper.getException(KeyReusedException.class, caught) != null) {
+            KeyReusedException reused = ObjectHelper.getException(KeyReusedException.class, caught);
+            problem = new Problem("Unprocessable Content", 422, reused.getMessage(), reused.violations());
         } else if (caught instanceof InvalidRequestException invalid) {
             problem = new Problem("Bad Request", 400, invalid.getMessage(), invalid.violations());
         } else if (ObjectHelper.getException(KeyInFlightException.class, caught) != null) {

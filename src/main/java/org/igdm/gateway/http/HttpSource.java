@@ -10,8 +10,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.igdm.gateway.GatewaySettings;
 import org.igdm.gateway.Json;
-import org.igdm.gateway.account.Accounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,24 +26,26 @@ public final class HttpSource {
     }
 
     /**
-     * Binds {@link HttpIngress} and {@link DeliveryAnswer}; without API keys the server (and the management
+     * Binds {@link HttpIngress} and {@link DeliveryAnswer}, and limits the server's connections ({@link ConnectionLimits}); without API keys the server (and the management
      * endpoints, which share it) listens on loopback only, so an open gateway is never reachable from another
      * machine. Camel Main has created but not yet started the servers when configurations run, so the bind
      * address can still change.
      */
-    public static void configure(CamelContext context, Accounts accounts) throws Exception {
+    public static void configure(CamelContext context, GatewaySettings settings) throws Exception {
         ApiKeys keys = ApiKeys.parse(context.getPropertiesComponent().resolveProperty(API_KEYS).orElse(""));
-        context.getRegistry().bind(HttpIngress.BEAN, new HttpIngress(keys, accounts));
+        context.getRegistry().bind(HttpIngress.BEAN, new HttpIngress(keys, settings.accounts()));
         context.getRegistry().bind(DeliveryAnswer.BEAN, new DeliveryAnswer());
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
             return;
         }
-        VirtualThreadVertx.bind(context);
+        ConnectionLimits connections = new ConnectionLimits(settings.httpIdleTimeout(), settings.httpMaxConnections());
+        VirtualThreadVertx.bind(context, connections);
         // the server's router exists once the context has started
         context.addStartupListener((started, alreadyStarted) -> {
             VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(started,
                     VertxPlatformHttpRouter.getRouterNameFromPort(server.getPort()));
+            connections.trackRequests(router);
             answerOversizedBodiesAsProblems(router, server);
             readMediaTypesCaseInsensitively(router);
             if (keys.required()) {
@@ -62,6 +64,7 @@ public final class HttpSource {
                     + "Set {} to accept calls from other machines.", API_KEYS, LOOPBACK, API_KEYS);
         }
         failIfTaken(server.getHost(), server.getPort());
+        EndpointSummary.logOnceStarted(context, server);
     }
 
     /**

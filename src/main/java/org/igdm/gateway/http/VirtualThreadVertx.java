@@ -3,6 +3,7 @@ package org.igdm.gateway.http;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.impl.VertxBuilder;
+import io.vertx.core.impl.VertxInternal;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -26,13 +27,14 @@ public final class VirtualThreadVertx {
 
     /**
      * Binds the instance before the HTTP server starts (it takes the registry's Vert.x), and closes it once the
-     * context has stopped: the HTTP server is not Vert.x's owner then, and in-flight requests finish first.
+     * context has stopped: the HTTP server is not Vert.x's owner then, and in-flight requests finish first. Its HTTP
+     * servers keep to the connection limits.
      */
-    static void bind(CamelContext context) {
-        Vertx vertx = new VertxBuilder(new VertxOptions())
+    static void bind(CamelContext context, ConnectionLimits connections) {
+        Vertx vertx = connections.applyTo((VertxInternal) new VertxBuilder(new VertxOptions())
                 .executorServiceFactory(VirtualThreadVertx::virtualThreads)
                 .init()
-                .vertx();
+                .vertx());
         context.getRegistry().bind("vertx", Vertx.class, vertx);
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override

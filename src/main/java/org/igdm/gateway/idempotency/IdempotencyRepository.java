@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
  * whose instance has stopped (no heartbeat for {@link #STALE_AFTER}) is taken over, so a crash re-sends at
  * most the calls that were under way.
  *
+ * <p>Each sent key keeps the fingerprint of its request ({@link #recordSent}): a request that brings the key
+ * with another fingerprint finds it {@link Claim.Reused}, never the first request's record.
+ *
  * <p>On the embedded store, which no other instance shares, claims are kept in memory rather than written: a
  * send then costs two commits (sent, recorded), not three.
  *
@@ -77,6 +80,10 @@ public final class IdempotencyRepository extends ServiceSupport {
 
         /** The key was sent but its record never reached the sink: write it now, then {@link #markRecorded}. */
         record Unrecorded(String sentRecord) implements Claim {
+        }
+
+        /** The key was sent for a different request (another fingerprint): this one must not be answered as its duplicate. */
+        record Reused() implements Claim {
         }
     }
 
@@ -138,29 +145,34 @@ public final class IdempotencyRepository extends ServiceSupport {
         return writer;
     }
 
-    /** Takes the key for this caller, unless it is in flight elsewhere or was sent. */
-    public Claim claim(String key) {
+    /**
+     * Takes the key for this caller, unless it is in flight elsewhere or was sent.
+     *
+     * @param fingerprint the request's ({@link #recordSent}), compared with the one the key was sent for
+     */
+    public Claim claim(String key, byte[] fingerprint) {
         byte[] hash = hash(key);
-        return alone ? claimAlone(hash) : claimShared(hash);
+        return alone ? claimAlone(hash, fingerprint) : claimShared(hash, fingerprint);
     }
 
     /**
      * With no other instance on the store, a claim needs no write: the keys under way are this process's, kept
      * in memory, and a crash ends them all (a key under way at a crash was never sent, or its record is pending).
      */
-    private Claim claimAlone(byte[] hash) {
+    private Claim claimAlone(byte[] hash, byte[] fingerprint) {
         if (!underWay.add(HexFormat.of().formatHex(hash))) {
             return new Claim.InFlight();
         }
         Row row = find(hash);
-        if (row != null && row.status == RECORDED) {
+        Claim sent = row == null ? null : row.sentFor(fingerprint);
+        if (sent != null) {
             underWay.remove(HexFormat.of().formatHex(hash));
-            return new Claim.Recorded(row.first());
+            return sent;
         }
         return row != null && row.status == PENDING ? new Claim.Unrecorded(row.fullRecord) : new Claim.Granted();
     }
 
-    private Claim claimShared(byte[] hash) {
+    private Claim claimShared(byte[] hash, byte[] fingerprint) {
         while (true) {
             long now = clock.getAsLong();
             if (writer.write(connection -> update(connection, "INSERT INTO idempotency_key (key_hash, status, owner, claimed_at) "
@@ -171,8 +183,9 @@ public final class IdempotencyRepository extends ServiceSupport {
             if (row == null) {
                 continue; // released between the insert and the read: try again
             }
-            if (row.status == RECORDED) {
-                return new Claim.Recorded(row.first());
+            Claim sent = row.sentFor(fingerprint);
+            if (sent != null) {
+                return sent;
             }
             if (ownerAlive(row.owner)) {
                 return new Claim.InFlight();
@@ -183,17 +196,21 @@ public final class IdempotencyRepository extends ServiceSupport {
         }
     }
 
-    /** Meta confirmed the send: the record is kept, pending, until {@link #markRecorded}. Returns once committed. */
-    public void recordSent(String key, FirstDelivery sent, String sentRecord) {
+    /**
+     * Meta confirmed the send: the record is kept, pending, until {@link #markRecorded}, with the fingerprint of
+     * the request, which later requests with the key must match. Returns once committed.
+     */
+    public void recordSent(String key, FirstDelivery sent, String sentRecord, byte[] fingerprint) {
         byte[] hash = hash(key);
-        Object[] fields = {micros(sent.sentAt()), sent.messageId(), sent.source(), sent.recipientId(), sent.attempts(), sentRecord};
+        Object[] fields = {micros(sent.sentAt()), sent.messageId(), sent.source(), sent.recipientId(), sent.attempts(), sentRecord,
+            fingerprint};
         long now = clock.getAsLong();
         // a shared store's claim is a row already; a lone instance's is not (or is one an older run left)
         writer.write(connection -> update(connection, "UPDATE idempotency_key SET status = '" + PENDING + "', sent_at = ?, "
-                        + "message_id = ?, source = ?, recipient_id = ?, attempts = ?, full_record = ? WHERE key_hash = ?",
+                        + "message_id = ?, source = ?, recipient_id = ?, attempts = ?, full_record = ?, fingerprint = ? WHERE key_hash = ?",
                 append(fields, hash)) == 1 ? 1
                 : update(connection, "INSERT INTO idempotency_key (status, sent_at, message_id, source, recipient_id, attempts, "
-                        + "full_record, key_hash, owner, claimed_at) VALUES ('" + PENDING + "', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "full_record, fingerprint, key_hash, owner, claimed_at) VALUES ('" + PENDING + "', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         append(fields, hash, instance, now)));
     }
 
@@ -352,7 +369,7 @@ public final class IdempotencyRepository extends ServiceSupport {
     }
 
     private static final String SELECT = "SELECT key_hash, status, owner, claimed_at, sent_at, message_id, source, recipient_id, "
-            + "attempts, full_record FROM idempotency_key";
+            + "attempts, full_record, fingerprint FROM idempotency_key";
 
     private Row find(byte[] hash) {
         try (Connection connection = dataSource.getConnection();
@@ -367,11 +384,26 @@ public final class IdempotencyRepository extends ServiceSupport {
     }
 
     private record Row(byte[] hash, char status, String owner, long claimedAt, long sentAt, String messageId, String source,
-            String recipientId, int attempts, String fullRecord) {
+            String recipientId, int attempts, String fullRecord, byte[] fingerprint) {
 
         static Row of(ResultSet rows) throws SQLException {
             return new Row(rows.getBytes(1), rows.getString(2).charAt(0), rows.getString(3), rows.getLong(4), rows.getLong(5),
-                    rows.getString(6), rows.getString(7), rows.getString(8), rows.getInt(9), rows.getString(10));
+                    rows.getString(6), rows.getString(7), rows.getString(8), rows.getInt(9), rows.getString(10), rows.getBytes(11));
+        }
+
+        /**
+         * What a request with this fingerprint finds once the key was sent: {@link Claim.Reused} for another request
+         * (a key sent before fingerprints were kept matches any), else the record; null while no send is known
+         * or the pending record's instance still writes it.
+         */
+        Claim sentFor(byte[] requestFingerprint) {
+            if (status == CLAIMED) {
+                return null;
+            }
+            if (fingerprint != null && !MessageDigest.isEqual(fingerprint, requestFingerprint)) {
+                return new Claim.Reused();
+            }
+            return status == RECORDED ? new Claim.Recorded(first()) : null;
         }
 
         FirstDelivery first() {

@@ -196,7 +196,11 @@ public final class AccountGate {
         return breaker != BreakerState.CLOSED;
     }
 
-    /** Meta throttles the account: nothing is sent until its window has passed. */
+    /**
+     * Meta throttles the account: nothing is sent until its window has passed.
+     *
+     * @param regainAccess how long Meta asked the account to wait; zero when it did not say (the backoff applies)
+     */
     public synchronized void rateLimited(Duration regainAccess, int reportedUsagePercent) {
         consecutiveRateLimits++;
         usagePercent = Math.max(usagePercent, reportedUsagePercent);

@@ -86,11 +86,12 @@ public final class StoreBenchmark {
         String messageId = "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAxOjM0MDI4MjM2Njg0MTcxMDMwMTI0NDI3" + i;
         Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long recipient = 1_000_000_000L + i;
-        if (!(keys.claim(key) instanceof IdempotencyRepository.Claim.Granted)) {
+        byte[] fingerprint = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (!(keys.claim(key, fingerprint) instanceof IdempotencyRepository.Claim.Granted)) {
             throw new IllegalStateException("a fresh key was not granted: " + key);
         }
         keys.recordSent(key, new FirstDelivery("file:orders-2026-11-29.csv#" + i, String.valueOf(recipient), messageId, 1, sentAt),
-                String.format(Locale.ROOT, SENT_RECORD, i, recipient, key, messageId, sentAt));
+                String.format(Locale.ROOT, SENT_RECORD, i, recipient, key, messageId, sentAt), fingerprint);
         keys.markRecorded(key);
     }
 

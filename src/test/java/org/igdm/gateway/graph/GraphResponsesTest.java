@@ -68,7 +68,7 @@ class GraphResponsesTest {
     void usageHeadersAreReadAsReported() {
         RateLimitUsage usage = RateLimitUsage.fromHeaders("{\"call_count\":28,\"total_time\":25,\"total_cputime\":91}",
                 "{\"1234\":[{\"type\":\"instagram\",\"call_count\":97,\"total_cputime\":3,\"total_time\":4,"
-                        + "\"estimated_time_to_regain_access\":7}]}");
+                        + "\"estimated_time_to_regain_access\":7}]}", Duration.ofSeconds(30));
         assertThat(usage.maxPercent()).isEqualTo(97);
         assertThat(usage.regainAccess()).isEqualTo(Duration.ofMinutes(7));
         assertThat(usage.reported().path("app").path("total_cputime").asInt()).isEqualTo(91);
@@ -77,9 +77,19 @@ class GraphResponsesTest {
 
     @Test
     void missingOrGarbledUsageHeadersAreLeftOut() {
-        assertThat(RateLimitUsage.fromHeaders(null, null)).isEqualTo(RateLimitUsage.NONE);
-        RateLimitUsage usage = RateLimitUsage.fromHeaders("not json", "{\"1\":[{\"call_count\":5}]}");
+        assertThat(RateLimitUsage.fromHeaders(null, null, Duration.ZERO)).isEqualTo(RateLimitUsage.NONE);
+        RateLimitUsage usage = RateLimitUsage.fromHeaders("not json", "{\"1\":[{\"call_count\":5}]}", Duration.ZERO);
         assertThat(usage.reported().has("app")).isFalse();
         assertThat(usage.maxPercent()).isEqualTo(5);
+    }
+
+    @Test
+    void withoutMetasOwnEstimateRetryAfterSaysHowLongToWait() {
+        RateLimitUsage usage = RateLimitUsage.fromHeaders(null, null, Duration.ofSeconds(2));
+        assertThat(usage.regainAccess()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(usage.reported().isEmpty()).isTrue();
+        RateLimitUsage withEstimateOfZero = RateLimitUsage.fromHeaders(null,
+                "{\"1\":[{\"call_count\":100,\"estimated_time_to_regain_access\":0}]}", Duration.ofSeconds(2));
+        assertThat(withEstimateOfZero.regainAccess()).isEqualTo(Duration.ofSeconds(2));
     }
 }

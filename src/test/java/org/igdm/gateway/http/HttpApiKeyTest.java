@@ -105,6 +105,7 @@ class HttpApiKeyTest {
         assertThat(app.gateway().context().hasService(MainHttpServer.class).getHost()).isEqualTo("0.0.0.0");
         String log = app.log();
         assertThat(log).contains("HTTP callers must send one of the 2 API key(s) configured in gateway.http.api-keys");
+        assertThat(log).contains("    http://0.0.0.0:" + app.http().port() + "/messages (POST)");
         assertThat(log).doesNotContain(KEY_ONE, KEY_TWO);
     }
 

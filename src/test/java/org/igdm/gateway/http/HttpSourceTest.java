@@ -82,6 +82,26 @@ class HttpSourceTest {
     }
 
     @Test
+    void aKeyReusedForAnotherRequestIsAnswered422AndTheSameRequestWrittenOtherwiseIsStillTheDuplicate() {
+        HttpResponse<String> first = app.http().post("/messages", HELLO, "Idempotency-Key", "order-78");
+        HttpResponse<String> other = app.http().post("/messages", "{\"recipient_id\":\"1234567891\",\"message\":\"Hello, world\"}",
+                "Idempotency-Key", "order-78");
+        HttpResponse<String> same = app.http().post("/messages", "{ \"message\" : \"Hello, world\",\n  \"recipient_id\" : \"1234567890\" }",
+                "Idempotency-Key", "order-78");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(other.statusCode()).isEqualTo(422);
+        assertThat(other.headers().firstValue("Content-Type")).hasValue(Problem.CONTENT_TYPE);
+        JsonNode problem = json(other);
+        assertThat(problem.path("violations").get(0).path("field").asText()).isEqualTo("idempotency_key");
+        assertThat(problem.path("detail").asText()).contains("idempotency_key was used before for a different request");
+        assertThat(same.statusCode()).isEqualTo(200);
+        assertThat(json(same)).isEqualTo(RunningGateway.repeatAnswer(json(first)));
+        assertThat(app.meta().sends()).hasSize(1);
+        assertThat(app.gateway().sent()).hasSize(1);
+    }
+
+    @Test
     void aBlankIdempotencyKeyHeaderCountsAsNone() {
         HttpResponse<String> response = app.http().post("/messages",
                 "{\"recipient_id\":\"42\",\"message\":\"hi\",\"idempotency_key\":\"field-key\"}", "Idempotency-Key", " ");
@@ -266,6 +286,15 @@ class HttpSourceTest {
         assertThat(app.gateway().context().hasService(MainHttpServer.class).getHost()).isEqualTo("127.0.0.1");
         assertThat(app.log())
                 .contains("gateway.http.api-keys is empty: the HTTP server accepts calls without a key and therefore listens on 127.0.0.1 only");
+    }
+
+    @Test
+    void theStartupLogNamesTheEndpointsAtTheLoopbackAddressTheServerListensOn() {
+        String log = app.log();
+        String at = "http://127.0.0.1:" + app.http().port();
+        assertThat(log).contains("HTTP endpoints:", "    " + at + "/messages (POST)", "    " + at + "/messages/bulk (POST)",
+                "HTTP management endpoints:", "    " + at + "/observe/health (GET)");
+        assertThat(log).doesNotContain("0.0.0.0:" + app.http().port());
     }
 
     @Test

@@ -53,7 +53,7 @@ class SharedKeyTest {
     }
 
     @Test
-    void queuedRequestsWithOneKeyWaitForTheFirstAndEndAsDuplicates() throws Exception {
+    void queuedRequestsWithOneKeyWaitForTheFirstAndAreThenRefusedAsAKeyReusedForAnotherRecipient() throws Exception {
         app.meta().server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(1000)));
         int jmsPort = Integer.parseInt(app.gateway().context().getPropertiesComponent().resolveProperty("gateway.jms.port").orElseThrow());
         try (LegacyJmsClient legacy = new LegacyJmsClient(jmsPort)) {
@@ -66,7 +66,11 @@ class SharedKeyTest {
         assertThat(app.meta().sends()).hasSize(1);
         assertThat(app.gateway().sent()).hasSize(1);
         List<JsonNode> failed = app.gateway().failed();
-        assertThat(failed).hasSize(3).allSatisfy(record -> assertThat(record.path("error").path("category").asText()).isEqualTo("duplicate"));
+        // the others are other recipients: not duplicates of the first but new requests under a used key
+        assertThat(failed).hasSize(3).allSatisfy(record -> {
+            assertThat(record.path("error").path("category").asText()).isEqualTo("invalid");
+            assertThat(record.path("error").path("message").asText()).contains("idempotency_key was used before for a different request");
+        });
     }
 
     @Test

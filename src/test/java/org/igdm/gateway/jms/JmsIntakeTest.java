@@ -123,6 +123,29 @@ class JmsIntakeTest {
         assertQueuesDrained();
     }
 
+    @Test
+    void aKeyReusedForAnotherRequestEndsAsOneInvalidRecordWhileTheSameRequestIsStillTheDuplicate() throws Exception {
+        try (LegacyJmsClient client = new LegacyJmsClient(port())) {
+            client.send(Queues.SEND, "{\"recipient_id\":\"606\",\"message\":\"first\",\"idempotency_key\":\"k-606\"}");
+            gateway().awaitOutcomes(1);
+            client.send(Queues.SEND, "{\"recipient_id\":\"607\",\"message\":\"first\",\"idempotency_key\":\"k-606\"}");
+            // the same request with its fields in another order and spaced out
+            client.send(Queues.SEND, "{ \"idempotency_key\" : \"k-606\", \"message\" : \"first\", \"recipient_id\" : \"606\" }");
+        }
+        gateway().awaitOutcomes(3);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> gateway().failed().size() == 2);
+        assertThat(gateway().failed()).filteredOn(r -> r.path("recipient_id").asText().equals("607")).singleElement().satisfies(r -> {
+            assertThat(r.path("error").path("category").asText()).isEqualTo("invalid");
+            assertThat(r.path("error").path("message").asText()).contains("idempotency_key was used before for a different request");
+            assertThat(r.path("error").path("violations").get(0).path("field").asText()).isEqualTo("idempotency_key");
+        });
+        assertThat(gateway().failed()).filteredOn(r -> r.path("recipient_id").asText().equals("606")).singleElement()
+                .satisfies(r -> assertThat(r.path("error").path("category").asText()).isEqualTo("duplicate"));
+        assertThat(gateway().sent()).singleElement().satisfies(r -> assertThat(r.path("recipient_id").asText()).isEqualTo("606"));
+        assertThat(FIXTURE.meta().sends()).hasSize(1);
+        assertQueuesDrained();
+    }
+
     private static Set<Object> hashSetBomb() {
         Set<Object> root = new HashSet<>();
         Set<Object> left = root;

@@ -34,12 +34,25 @@ class LogLinesTest {
                 .contains("request for 42\\n00:00:00.000 INFO  [main] AccountGate - token accepted\\r\\nand more refused");
     }
 
+    @Test
+    void camelsListOfHttpEndpointsWhichNamesTheWrongAddressIsKeptOut() throws Exception {
+        // it writes http://0.0.0.0:<port> for a server bound to 127.0.0.1; EndpointSummary writes the true address
+        Configuration configuration = productionConfiguration();
+        assertThat(configuration.getLoggerConfig("org.apache.camel.component.platform.http.main.MainHttpServerUtil").getLevel())
+                .isEqualTo(Level.WARN);
+        assertThat(configuration.getLoggerConfig("org.igdm.gateway.http.EndpointSummary").getLevel()).isEqualTo(Level.INFO);
+    }
+
     private static Layout<?> productionConsoleLayout() throws Exception {
+        return productionConfiguration().getAppender("console").getLayout();
+    }
+
+    private static Configuration productionConfiguration() throws Exception {
         try (InputStream properties = LogLinesTest.class.getResourceAsStream("/log4j2.properties")) {
             Configuration configuration = new PropertiesConfigurationFactory()
                     .getConfiguration(new LoggerContext("log-lines-test"), new ConfigurationSource(properties));
             configuration.initialize();
-            return configuration.getAppender("console").getLayout();
+            return configuration;
         }
     }
 }

@@ -108,6 +108,44 @@ class PacingTest {
     }
 
     @Test
+    void aRetryAfterAnswerPausesTheAccountForAsLongAsItAsks() throws Exception {
+        // without Retry-After the account would pause for the backoff alone, a tenth of a second here
+        start(Map.of("gateway.pacing.rate-limit-pause-ms", "100"));
+        throttleOnceWithRetryAfter("2");
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"77\",\"message\":\"after the pause\"}");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.sent().size() == 1);
+        List<Long> arrivals = arrivalMillis();
+        assertThat(arrivals).hasSize(2);
+        assertThat(arrivals.get(1) - arrivals.get(0)).as("no call before Retry-After has passed").isBetween(2_000L, 10_000L);
+        assertThat(gateway.sent()).singleElement().satisfies(sent -> assertThat(sent.path("attempts").asInt()).isEqualTo(2));
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    @Test
+    void aRetryAfterLongerThanTheLongestPauseIsCapped() throws Exception {
+        start(Map.of("gateway.pacing.max-pause-ms", "2000", "gateway.pacing.rate-limit-pause-ms", "100"));
+        throttleOnceWithRetryAfter("3600");
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"78\",\"message\":\"within the cap\"}");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.sent().size() == 1);
+        List<Long> arrivals = arrivalMillis();
+        assertThat(arrivals).hasSize(2);
+        assertThat(arrivals.get(1) - arrivals.get(0)).isBetween(2_000L, 10_000L);
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    /** Meta answers the first call 429 with Retry-After (and no usage headers of its own), then sends. */
+    private void throttleOnceWithRetryAfter(String retryAfter) {
+        meta.server().resetAll();
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("429").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", retryAfter).withBody("Too Many Requests"))
+                .willSetStateTo("open"));
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("429").whenScenarioStateIs("open")
+                .willReturn(GraphStub.success()));
+    }
+
+    @Test
     void aMinuteLongOutageFailsNothingCallsMetaRarelyAndDeliversEverythingAfter() throws Exception {
         // four consumers: the calls already under way when the breaker opens still reach Meta, so the count below
         // is four plus the probes (with the default, one consumer per message here, it would be all twenty)

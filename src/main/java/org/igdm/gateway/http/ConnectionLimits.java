@@ -1,0 +1,129 @@
+package org.igdm.gateway.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.impl.VertxWrapper;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP door's connections: at most {@code maxConnections} open at once, and each closed once it has had no
+ * request under way for {@code idleTimeout}. Without them, idle sockets pile up until the port starves.
+ *
+ * <p>A connection past the cap is closed as it arrives, never served, so the connections in use keep working.
+ * Vert.x's own idle timeout would also close a connection whose caller waits for Meta (a {@code POST /messages}
+ * with its retries can take minutes without a byte on the wire); this one counts only the time between requests.
+ *
+ */
+final class ConnectionLimits {
+
+    private final Duration idleTimeout;
+    private final int maxConnections;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Map<HttpConnection, Watched> watched = new ConcurrentHashMap<>();
+
+    /**
+     * @param idleTimeout    how long a connection may stay open without a request under way
+     * @param maxConnections the most connections open at once
+     */
+    ConnectionLimits(Duration idleTimeout, int maxConnections) {
+        this.idleTimeout = idleTimeout;
+        this.maxConnections = maxConnections;
+    }
+
+    /** Vert.x, with these limits on every HTTP server made with it; the rest is Vert.x's own. */
+    Vertx applyTo(VertxInternal vertx) {
+        return new VertxWrapper(vertx) {
+            @Override
+            public HttpServer createHttpServer(HttpServerOptions options) {
+                // without h2c, a connection is HTTP/1.1 from its first byte and handed over as it is accepted; with it,
+                // Vert.x waits for a first byte, and a socket that never sends one would escape both limits
+                options.setHttp2ClearTextEnabled(false);
+                return super.createHttpServer(options).connectionHandler(connection -> opened(connection, vertx));
+            }
+        };
+    }
+
+    /** Counts the requests under way on each connection: a connection is idle only while it has none. */
+    void trackRequests(Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(routing -> {
+            Watched connection = watched.get(routing.request().connection());
+            if (connection != null) {
+                connection.requestStarted();
+                routing.addEndHandler(ended -> connection.requestEnded());
+            }
+            routing.next();
+        });
+    }
+
+    private void opened(HttpConnection connection, Vertx vertx) {
+        if (open.incrementAndGet() > maxConnections) {
+            open.decrementAndGet();
+            connection.close();
+            return;
+        }
+        Watched watch = new Watched(connection, vertx, idleTimeout.toMillis());
+        watched.put(connection, watch);
+        connection.closeHandler(closed -> {
+            open.decrementAndGet();
+            watched.remove(connection);
+            watch.closed();
+        });
+        watch.idle();
+    }
+
+    /** One open connection: its requests under way, and the timer that closes it when it has none. */
+    private static final class Watched {
+
+        private final HttpConnection connection;
+        private final Vertx vertx;
+        private final long idleMillis;
+        private int requests;
+        private long idleTimer = -1;
+
+        Watched(HttpConnection connection, Vertx vertx, long idleMillis) {
+            this.connection = connection;
+            this.vertx = vertx;
+            this.idleMillis = idleMillis;
+        }
+
+        synchronized void requestStarted() {
+            requests++;
+            cancelTimer();
+        }
+
+        synchronized void requestEnded() {
+            if (--requests == 0) {
+                idle();
+            }
+        }
+
+        synchronized void idle() {
+            cancelTimer();
+            idleTimer = vertx.setTimer(idleMillis, fired -> closeIfStillIdle());
+        }
+
+        private synchronized void closeIfStillIdle() {
+            if (requests == 0) {
+                connection.close();
+            }
+        }
+
+        synchronized void closed() {
+            cancelTimer();
+        }
+
+        private void cancelTimer() {
+            if (idleTimer >= 0) {
+                vertx.cancelTimer(idleTimer);
+                idleTimer = -1;
+            }
+        }
+    }
+}
