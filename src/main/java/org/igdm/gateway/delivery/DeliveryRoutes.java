@@ -40,6 +40,11 @@ public class DeliveryRoutes extends RouteBuilder {
     private static final String RECORD_SENT = "direct:record-sent";
     /** Property: what {@link IdempotencyRepository#claim} found for the request's key. */
     private static final String CLAIM = "igClaim";
+    /**
+     * Property: the request's {@link RequestFingerprint}, taken as it came, before the window check may drop its tag,
+     * so that the same request again finds the same fingerprint.
+     */
+    private static final String FINGERPRINT = "igFingerprint";
     /** How often a queued request whose key is in flight elsewhere looks again. */
     private static final long IN_FLIGHT_RECHECK_MS = 100;
 
@@ -152,7 +157,8 @@ public class DeliveryRoutes extends RouteBuilder {
                         .process(this::answerWithFirstOutcome)
                         .setHeader(DeliveryKeys.OUTCOME, constant("duplicate"))
                 .end()
-                .removeProperty(CLAIM);
+                .removeProperty(CLAIM)
+                .removeProperty(FINGERPRINT);
 
         from("timer:token-files?period=" + settings.tokenReloadInterval().toMillis()).routeId("token-files")
                 .process(exchange -> settings.accounts().reloadTokenFiles().forEach(graphCall::tokenRenewed));
@@ -198,8 +204,14 @@ public class DeliveryRoutes extends RouteBuilder {
      */
     private void claimKey(Exchange exchange) throws InterruptedException {
         String key = key(exchange);
-        byte[] fingerprint = fingerprint(exchange);
-        IdempotencyRepository.Claim claim = key == null ? new IdempotencyRepository.Claim.Granted() : idempotency.claim(key, fingerprint);
+        if (key == null) {
+            exchange.setProperty(CLAIM, new IdempotencyRepository.Claim.Granted());
+            return;
+        }
+        byte[] fingerprint = RequestFingerprint.of(exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class),
+                OutcomeRecorder.resolvedAccount(exchange));
+        exchange.setProperty(FINGERPRINT, fingerprint);
+        IdempotencyRepository.Claim claim = idempotency.claim(key, fingerprint);
         while (claim instanceof IdempotencyRepository.Claim.InFlight) {
             if (!queued(exchange)) {
                 throw new KeyInFlightException();
@@ -219,10 +231,6 @@ public class DeliveryRoutes extends RouteBuilder {
 
     private static String key(Exchange exchange) {
         return exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class).idempotencyKey();
-    }
-
-    private static byte[] fingerprint(Exchange exchange) {
-        return RequestFingerprint.of(exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class), OutcomeRecorder.resolvedAccount(exchange));
     }
 
     /** A queued request waits for its account and for another request with its key; a caller of HTTP waits itself. */
@@ -258,7 +266,8 @@ public class DeliveryRoutes extends RouteBuilder {
         String key = key(exchange);
         if (key != null) {
             idempotency.recordSent(key, new FirstDelivery(sent.source(), sent.recipientId(), sent.messageId(), sent.attempts(),
-                    Instant.parse(sent.sentAt())), exchange.getMessage().getBody(String.class), fingerprint(exchange));
+                    Instant.parse(sent.sentAt())), exchange.getMessage().getBody(String.class),
+                    exchange.getProperty(FINGERPRINT, byte[].class));
         }
     }
 
