@@ -145,16 +145,22 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     public static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path each : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                // a file the gateway renames meanwhile (a batch's result file, from .part) is gone already
-                Files.deleteIfExists(each);
+        // a running gateway may write a file meanwhile (a batch's result file, a record): a folder that is not empty
+        // when its turn comes is walked again
+        for (int attempt = 1; Files.exists(path); attempt++) {
+            try (Stream<Path> walk = Files.walk(path)) {
+                for (Path each : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    // a file the gateway renames meanwhile (a batch's result file, from .part) is gone already
+                    Files.deleteIfExists(each);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                IOException cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+                boolean writtenMeanwhile = cause instanceof java.nio.file.DirectoryNotEmptyException
+                        || cause instanceof java.nio.file.NoSuchFileException;
+                if (!writtenMeanwhile || attempt == 20) {
+                    throw new UncheckedIOException(cause);
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
