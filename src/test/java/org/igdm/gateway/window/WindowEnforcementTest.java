@@ -96,6 +96,22 @@ class WindowEnforcementTest {
     }
 
     @Test
+    void aHumanAgentReplySentAsAResponseAndRepeatedWithItsKeyIsTheDuplicateNotAReusedKey() {
+        String user = userWhoWrote(Duration.ofHours(2));
+        String request = "{\"recipient_id\":\"" + user + "\",\"message\":\"Your parcel is on its way\",\"tag\":\"HUMAN_AGENT\","
+                + "\"idempotency_key\":\"agent-reply-" + user + "\"}";
+
+        HttpResponse<String> first = app.http().post("/messages", request);
+        HttpResponse<String> again = app.http().post("/messages", request);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(GraphStub.form(app.meta().sends().get(0))).containsEntry("messaging_type", "RESPONSE");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(json(again).path("message_id").asText()).isEqualTo(json(first).path("message_id").asText());
+        assertThat(app.meta().sends()).hasSize(1);
+    }
+
+    @Test
     void aHumanAgentReplyAfterSevenDaysIsRefusedWithoutACallToMeta() {
         String user = userWhoWrote(Duration.ofDays(8));
 
