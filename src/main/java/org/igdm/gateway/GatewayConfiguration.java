@@ -63,8 +63,10 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("accountGates", gates);
         KindLimits kindLimits = new KindLimits(settings.kindLimits());
         context.getRegistry().bind("kindLimits", kindLimits);
-        context.getRegistry().bind("pacedGraphCall",
-                new PacedGraphCall(settings.accounts(), gates, kindLimits, new GraphClient(settings.graph())));
+        // a service, so that its connections close once the routes have stopped
+        GraphClient graph = new GraphClient(settings.graph());
+        context.addService(graph, true, true);
+        context.getRegistry().bind("pacedGraphCall", new PacedGraphCall(settings.accounts(), gates, kindLimits, graph));
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override

@@ -2,18 +2,30 @@ package org.igdm.gateway.graph;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.igdm.gateway.account.Account;
 import org.igdm.gateway.request.SendRequest;
 
@@ -24,82 +36,140 @@ import org.igdm.gateway.request.SendRequest;
  * {@link RejectedByGraphException} (never retry), {@link OutcomeUnknownException} (the request went out and no
  * answer came: Meta may have delivered it, so never retry blindly).
  *
- * <p>The call blocks its thread (meant to be a virtual one) until the answer or the deadline. Connections are the
- * JDK client's, shared by every account and not capped per host, so hundreds of calls may be in flight. The whole
- * call, a body that trickles in included, ends at {@code callTimeout}; the exchange is then cancelled.
+ * <p>The call blocks its thread (meant to be a virtual one), which writes the request and reads the answer on the
+ * socket itself: Apache HttpClient's classic API hands nothing to other threads, so a call costs little CPU beyond
+ * the bytes. Connections are kept alive and shared by every account. The client never sends a request twice (no
+ * automatic retries, no redirects): a POST that may have reached Meta must not be repeated behind the caller's back.
+ * The whole call, a body that trickles in included, ends at {@code callTimeout}; the request is then cancelled,
+ * which closes its connection.
  */
-public final class GraphClient {
+public final class GraphClient extends ServiceSupport {
+
+    /**
+     * Connections are not capped, per host or in all: the delivery capacity and the account gates bound the calls in
+     * flight (hundreds at Meta's latency), and a cap here would only make calls queue for a connection unseen.
+     */
+    private static final int UNCAPPED = Integer.MAX_VALUE;
+    /** A connection idle this long is checked before a request goes on it: one Meta closed would lose the POST's outcome. */
+    private static final TimeValue CHECK_AFTER_IDLE = TimeValue.ofSeconds(1);
+    /** Connections opened for a burst are closed once idle this long. */
+    private static final TimeValue CLOSE_AFTER_IDLE = TimeValue.ofMinutes(1);
 
     private final GraphEndpoints endpoints;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
+    /** Cancels the calls that pass their deadline: one thread for all, woken only when a deadline passes. */
+    private final ScheduledThreadPoolExecutor deadlines;
 
     public GraphClient(GraphEndpoints endpoints) {
         this.endpoints = endpoints;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(endpoints.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
+        Timeout callTimeout = Timeout.of(endpoints.callTimeout());
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(UNCAPPED)
+                        .setMaxConnPerRoute(UNCAPPED)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(endpoints.connectTimeout()))
+                                .setSocketTimeout(callTimeout)
+                                .setValidateAfterInactivity(CHECK_AFTER_IDLE)
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(endpoints.connectTimeout()))
+                        .setResponseTimeout(callTimeout)
+                        .build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                // connections belong to no account (the token travels in each request), so any account reuses any
+                .disableConnectionState()
+                .evictIdleConnections(CLOSE_AFTER_IDLE)
                 .build();
+        this.deadlines = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("graph-call-deadlines").daemon().factory());
+        // most calls end well before their deadline: their cancellations leave the queue at once
+        this.deadlines.setRemoveOnCancelPolicy(true);
     }
 
     public GraphSendResult send(Account account, SendRequest request) {
-        URI uri = endpoints.messagesUri(account);
-        HttpRequest.Builder call = HttpRequest.newBuilder(uri).timeout(endpoints.callTimeout());
-        if (uri.getScheme().equals("http")) {
-            // a local stand-in (tests, the demo sandbox): plain HTTP/1.1, no h2c upgrade attempt
-            call.version(HttpClient.Version.HTTP_1_1);
-        }
+        HttpPost post = new HttpPost(endpoints.messagesUri(account));
         switch (account.api()) {
-            case FACEBOOK -> call.header("Content-Type", GraphForm.CONTENT_TYPE)
-                    .POST(HttpRequest.BodyPublishers.ofString(GraphForm.encode(SendApiBody.of(request), account.token())));
-            case INSTAGRAM -> call.header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + account.token().reveal())
-                    .POST(HttpRequest.BodyPublishers.ofString(SendApiBody.of(request).toString()));
+            case FACEBOOK -> post.setEntity(utf8(GraphForm.encode(SendApiBody.of(request), account.token()), GraphForm.CONTENT_TYPE));
+            case INSTAGRAM -> {
+                post.setHeader("Authorization", "Bearer " + account.token().reveal());
+                post.setEntity(utf8(SendApiBody.of(request).toString(), "application/json"));
+            }
         }
-        HttpResponse<String> answer = call(call.build());
-        RateLimitUsage usage = RateLimitUsage.fromHeaders(
-                answer.headers().firstValue(RateLimitUsage.APP_HEADER).orElse(null),
-                answer.headers().firstValue(RateLimitUsage.BUSINESS_HEADER).orElse(null),
-                RetryAfter.parse(answer.headers().firstValue(RetryAfter.HEADER).orElse(null), Instant.now()));
-        return GraphResponses.interpret(answer.statusCode(), answer.body(), usage, request.senderAction() == null);
+        Answer answer = call(post);
+        return GraphResponses.interpret(answer.status(), answer.body(), answer.usage(), request.senderAction() == null);
     }
 
-    private HttpResponse<String> call(HttpRequest request) {
-        CompletableFuture<HttpResponse<String>> call = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    /** The body in UTF-8 under the bare media type, as Meta documents it (no charset parameter). */
+    private static ByteArrayEntity utf8(String body, String mediaType) {
+        return new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8), ContentType.create(mediaType));
+    }
+
+    /** What Meta answered, read off the connection before it goes back to the pool. */
+    private record Answer(int status, String body, RateLimitUsage usage) {
+
+        static Answer of(ClassicHttpResponse response) throws IOException {
+            // Meta answers JSON, which is UTF-8
+            String body = response.getEntity() == null ? "" : new String(EntityUtils.toByteArray(response.getEntity()), StandardCharsets.UTF_8);
+            RateLimitUsage usage = RateLimitUsage.fromHeaders(header(response, RateLimitUsage.APP_HEADER),
+                    header(response, RateLimitUsage.BUSINESS_HEADER),
+                    RetryAfter.parse(header(response, RetryAfter.HEADER), Instant.now()));
+            return new Answer(response.getCode(), body, usage);
+        }
+
+        private static String header(ClassicHttpResponse response, String name) {
+            Header header = response.getFirstHeader(name);
+            return header == null ? null : header.getValue();
+        }
+    }
+
+    private Answer call(HttpPost post) {
+        ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, endpoints.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return call.get(endpoints.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException late) {
-            call.cancel(true);
-            throw late(late);
-        } catch (InterruptedException interrupted) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new OutcomeUnknownException("the call was interrupted while Meta had the request", interrupted);
-        } catch (ExecutionException failed) {
-            throw classify(failed.getCause());
+            return http.execute(post, Answer::of);
+        } catch (IOException failure) {
+            if (post.isCancelled()) {
+                throw late(failure);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new OutcomeUnknownException("the call was interrupted while Meta had the request", failure);
+            }
+            throw classify(failure);
+        } finally {
+            deadline.cancel(false);
         }
     }
 
     /**
      * A failure to connect happened before anything was sent: retried like a 5xx. Any other failure (a timeout, a
-     * reset) may have come after Meta had the request, and the JDK client does not say which: the outcome is unknown.
+     * reset, a connection closed before the answer) may have come after Meta had the request: the outcome is unknown.
      */
-    private GraphApiException classify(Throwable failure) {
-        if (failure instanceof HttpConnectTimeoutException || failure instanceof ConnectException
-                || failure instanceof UnresolvedAddressException || failure.getCause() instanceof UnresolvedAddressException) {
+    private GraphApiException classify(IOException failure) {
+        if (failure instanceof ConnectException || failure instanceof ConnectTimeoutException
+                || failure instanceof UnknownHostException || failure instanceof ConnectionRequestTimeoutException) {
             return new GraphUnreachableException(failure);
         }
-        if (failure instanceof HttpTimeoutException) {
+        if (failure instanceof SocketTimeoutException) {
             return late(failure);
         }
-        String what = failure instanceof IOException
-                ? "the connection failed while Meta had the request (" + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")"
-                : "the call failed after the request was sent (" + failure + ")";
-        return new OutcomeUnknownException(what, failure);
+        return new OutcomeUnknownException("the connection failed while Meta had the request ("
+                + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")", failure);
     }
 
-    /** Either deadline, the JDK client's (until the answer's headers) or this client's (the whole body), passed. */
+    /** Either deadline, the socket's (no byte for the whole call time) or this client's (the whole answer), passed. */
     private OutcomeUnknownException late(Throwable cause) {
         return new OutcomeUnknownException("no complete answer from Meta within " + endpoints.callTimeout().toMillis()
                 + " ms after the request was sent", cause);
+    }
+
+    /** Once the routes have stopped: the kept-alive connections close, and the deadline thread ends. */
+    @Override
+    protected void doStop() {
+        http.close(CloseMode.GRACEFUL);
+        deadlines.shutdownNow();
     }
 }

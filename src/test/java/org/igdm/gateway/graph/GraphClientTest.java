@@ -13,7 +13,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.igdm.gateway.Json;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.igdm.gateway.account.AccessToken;
@@ -32,6 +48,8 @@ class GraphClientTest {
     private static final Account PAGE = new Account("brand1", "17841400000000011", Api.FACEBOOK, new AccessToken("EAA-page-token"), 100, null);
     private static final Account IG = new Account("brand2", "17841400000000022", Api.INSTAGRAM, new AccessToken("IGAA-ig-token"), 100, null);
     private static final SendRequest HELLO = new SendRequest("42", null, TextNode.valueOf("Hi \"there\" & bye"), null, null, null, "k1", "brand1");
+    /** Meta's answer to a message it sent, for the servers that are not WireMock. */
+    private static final byte[] SENT = "{\"recipient_id\":\"42\",\"message_id\":\"mid.1\"}".getBytes(StandardCharsets.UTF_8);
 
     private WireMockServer meta;
     private GraphClient client;
@@ -120,6 +138,129 @@ class GraphClientTest {
                 .isInstanceOf(OutcomeUnknownException.class)
                 .hasMessageContaining("Meta may have delivered the message")
                 .message().doesNotContain("EAA-page-token");
+        onlyCall();
+    }
+
+    @Test
+    void aPostWhoseConnectionBrokeIsNeverSentAgainByTheClient() {
+        meta.stubFor(post(anyUrl()).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
+
+        assertThatThrownBy(() -> client.send(PAGE, HELLO)).isInstanceOf(OutcomeUnknownException.class);
+        onlyCall();
+    }
+
+    @Test
+    void anUnavailableMetaIsToldToTheCallerAfterOneRequestNotRetriedByTheClient() {
+        // HttpClient on its own would send a POST again after a 503, once Meta could already have acted on it
+        meta.stubFor(post(anyUrl()).willReturn(GraphStub.error(503, 2, null, "Service temporarily unavailable")));
+
+        assertThatThrownBy(() -> client.send(PAGE, HELLO)).isInstanceOf(TransientGraphException.class);
+        onlyCall();
+    }
+
+    @Test
+    void accountsShareKeptAliveConnections() throws Exception {
+        Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+        HttpServer server = serving(exchange -> {
+            clientPorts.add(exchange.getRemoteAddress().getPort());
+            answerSent(exchange);
+        });
+        try {
+            GraphClient shared = clientOf(server, Duration.ofSeconds(30));
+            shared.send(PAGE, HELLO);
+            shared.send(IG, HELLO);
+            shared.send(PAGE, HELLO);
+
+            assertThat(clientPorts).hasSize(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void hundredsOfCallsAreInFlightAtOnce() throws Exception {
+        int calls = 300;
+        CountDownLatch allArrived = new CountDownLatch(calls);
+        // each answer waits until every call has reached the server: a connection cap below 300 would hold some back
+        HttpServer server = serving(exchange -> {
+            allArrived.countDown();
+            try {
+                allArrived.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answerSent(exchange);
+        });
+        try {
+            GraphClient shared = clientOf(server, Duration.ofSeconds(30));
+            try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<GraphSendResult>> results = new ArrayList<>();
+                for (int i = 0; i < calls; i++) {
+                    Account account = i % 2 == 0 ? PAGE : IG;
+                    results.add(callers.submit(() -> shared.send(account, HELLO)));
+                }
+                for (Future<GraphSendResult> result : results) {
+                    assertThat(result.get().messageId()).isEqualTo("mid.1");
+                }
+            }
+            assertThat(allArrived.getCount()).isZero();
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anAnswerWhoseBytesKeepComingEndsAtTheDeadline() throws Exception {
+        // a byte every 150 ms, for seven seconds: no read waits as long as the call time, so only a deadline on the
+        // whole call ends it
+        HttpServer server = serving(exchange -> {
+            exchange.sendResponseHeaders(200, SENT.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                for (byte next : SENT) {
+                    body.write(next);
+                    body.flush();
+                    Thread.sleep(150);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            GraphClient impatient = clientOf(server, Duration.ofMillis(500));
+
+            assertTimeoutPreemptively(Duration.ofSeconds(4), () -> assertThatThrownBy(() -> impatient.send(PAGE, HELLO))
+                    .isInstanceOf(OutcomeUnknownException.class)
+                    .hasMessageStartingWith("no complete answer from Meta within 500 ms"));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * A bare HTTP server for what WireMock does not show or do: the connection each request came on, answers held
+     * back on a signal or written a byte at a time.
+     */
+    private static HttpServer serving(HttpHandler handler) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 500);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            handler.handle(exchange);
+        });
+        server.start();
+        return server;
+    }
+
+    private static void answerSent(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, SENT.length);
+        exchange.getResponseBody().write(SENT);
+        exchange.close();
+    }
+
+    private static GraphClient clientOf(HttpServer server, Duration callTimeout) {
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        return new GraphClient(new GraphEndpoints(base, base, "v25.0", Duration.ofSeconds(2), callTimeout));
     }
 
     @Test
