@@ -2,6 +2,7 @@ package org.igdm.gateway.graph;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -150,7 +151,8 @@ public final class GraphClient extends ServiceSupport {
      */
     private GraphApiException classify(IOException failure) {
         if (failure instanceof ConnectException || failure instanceof ConnectTimeoutException
-                || failure instanceof UnknownHostException || failure instanceof ConnectionRequestTimeoutException) {
+                || failure instanceof NoRouteToHostException || failure instanceof UnknownHostException
+                || failure instanceof ConnectionRequestTimeoutException) {
             return new GraphUnreachableException(failure);
         }
         if (failure instanceof SocketTimeoutException) {

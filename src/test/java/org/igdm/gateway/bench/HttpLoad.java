@@ -1,11 +1,7 @@
 package org.igdm.gateway.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,11 +10,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * A closed loop of POSTs, as a plain Java program calling an HTTP API itself would send them: {@code concurrency}
- * threads, each sending its next request once the last one was answered, over one JDK {@link HttpClient}
- * (HTTP/1.1, kept-alive connections). Every answer must be 200: the rate of anything else is no rate.
+ * threads, each sending its next request once the last one was answered, over one Apache HttpClient 5 (classic,
+ * HTTP/1.1, a kept-alive connection per thread), the client the gateway calls Meta with. Every answer must be 200:
+ * the rate of anything else is no rate.
  */
 final class HttpLoad {
 
@@ -36,34 +42,53 @@ final class HttpLoad {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    /** What a request got back. */
+    private record Answer(int status, String body) {
+    }
+
+    private final CloseableHttpClient client;
     private final int concurrency;
 
     private final AtomicInteger retries = new AtomicInteger();
 
     HttpLoad(int concurrency) {
         this.concurrency = concurrency;
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(concurrency)
+                        .setMaxConnPerRoute(concurrency)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofSeconds(5))
+                                .setSocketTimeout(Timeout.ofSeconds(60))
+                                .build())
+                        .build())
+                .disableAutomaticRetries()
+                .build();
     }
 
     /**
-     * One request; sent once more if a kept-alive connection was closed under it before any answer came (the JDK's
-     * server and client race on idle connections now and then), so that such a close does not end the whole run.
+     * One request; sent once more if a kept-alive connection was closed under it before any answer came (a server
+     * and a client race on idle connections now and then), so that such a close does not end the whole run.
      */
-    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    private Answer send(String url, ContentType contentType, byte[] body) throws IOException {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
+            return sendOnce(url, contentType, body);
         } catch (IOException closed) {
             retries.incrementAndGet();
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
+            return sendOnce(url, contentType, body);
         }
+    }
+
+    private Answer sendOnce(String url, ContentType contentType, byte[] body) throws IOException {
+        HttpPost post = new HttpPost(url);
+        post.setEntity(new ByteArrayEntity(body, contentType));
+        return client.execute(post, response -> new Answer(response.getCode(),
+                response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
     }
 
     /** Sends {@code count} POSTs of {@code body(i)} with this content type to the URL; returns once all were answered. */
     Result post(String url, String contentType, int count, IntFunction<String> body) throws Exception {
-        URI uri = URI.create(url);
+        ContentType type = ContentType.parse(contentType);
         AtomicInteger next = new AtomicInteger();
         long[] latencies = new long[count];
         ExecutorService threads = Executors.newFixedThreadPool(concurrency);
@@ -73,14 +98,12 @@ final class HttpLoad {
             for (int t = 0; t < concurrency; t++) {
                 workers.add(threads.submit(() -> {
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                                .header("Content-Type", contentType)
-                                .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build();
+                        byte[] request = body.apply(i).getBytes(StandardCharsets.UTF_8);
                         long sent = System.nanoTime();
-                        HttpResponse<String> response = send(request);
+                        Answer answer = send(url, type, request);
                         latencies[i] = System.nanoTime() - sent;
-                        if (response.statusCode() != 200) {
-                            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+                        if (answer.status() != 200) {
+                            throw new IllegalStateException(url + " answered " + answer.status() + ": " + answer.body());
                         }
                     }
                     return null;
