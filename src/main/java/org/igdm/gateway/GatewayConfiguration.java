@@ -10,6 +10,7 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.igdm.gateway.account.Account;
 import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.broker.QueuedDelivery;
 import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.delivery.PacedGraphCall;
@@ -78,6 +79,7 @@ public class GatewayConfiguration implements CamelConfiguration {
             }
         });
         BrokerWiring.wire(context, settings);
+        context.getRegistry().bind(QueuedDelivery.BEAN, new QueuedDelivery());
         JmsIntake.wire(context, settings);
         GatewayMetrics metrics = GatewayMetrics.bind(context, gates, settings.instance());
         Batches.wire(context, store.dataSource(), metrics);

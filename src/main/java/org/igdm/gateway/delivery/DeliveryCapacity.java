@@ -11,7 +11,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>JMS consumers ({@value #JMS_CONSUMERS}): enough calls in flight to keep every account at its pace while
  *       Meta takes up to {@link #LATENCY_BOUND_SECONDS} s to answer (Little's law: in flight = rate × latency).
- *       The account gates, not the consumer count, keep each account at its pace.</li>
+ *       The account gates, not the consumer count, keep each account at its pace. Only
+ *       {@value #IDLE_CONSUMERS} of them wait while there is nothing to deliver: more start as messages queue up,
+ *       and each one beyond stops after ten empty receives (Spring's listener container). An idle consumer is not
+ *       free: every second it asks the broker for a message (with no prefetch, a round trip) and commits its empty
+ *       transaction; a thousand of them took 38 % of a core on a gateway with nothing to do.</li>
  *   <li>Callers that wait for Meta over HTTP ({@value #HTTP_CALLERS}) or MCP ({@value #MCP_CALLERS}): as many as
  *       the accounts can serve in {@link #CALLER_WAIT_SECONDS} s at their paces; more are told to come back.</li>
  * </ul>
@@ -22,6 +26,7 @@ public final class DeliveryCapacity {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryCapacity.class);
     static final String JMS_CONSUMERS = "gateway.jms.consumers";
+    static final String IDLE_CONSUMERS = "gateway.jms.idle-consumers";
     static final String HTTP_CALLERS = "gateway.http.max-concurrent-sends";
     static final String MCP_CALLERS = "gateway.mcp.max-concurrent-calls";
     /** Meta usually answers in 100 to 300 ms; this covers the slow end with room. */
@@ -40,6 +45,11 @@ public final class DeliveryCapacity {
         return Math.max(MIN_CONSUMERS, (int) Math.ceil(totalSendsPerSecond * LATENCY_BOUND_SECONDS));
     }
 
+    /** Consumers kept while the queue is empty: the fewest consumers, or all of them when there are fewer. */
+    static int idleConsumers(int consumers) {
+        return Math.min(MIN_CONSUMERS, consumers);
+    }
+
     /** Callers that may wait for Meta at once through one door. */
     static int waitingCallers(double totalSendsPerSecond) {
         return Math.max(MIN_CALLERS, (int) Math.ceil(totalSendsPerSecond * CALLER_WAIT_SECONDS));
@@ -48,10 +58,15 @@ public final class DeliveryCapacity {
     /** Fills the empty settings above with their derived figures, before the routes read them. */
     public static void size(PropertiesComponent properties, double totalSendsPerSecond) {
         int consumers = fill(properties, JMS_CONSUMERS, consumers(totalSendsPerSecond));
+        int idleConsumers = fill(properties, IDLE_CONSUMERS, idleConsumers(consumers));
+        if (idleConsumers > consumers) {
+            throw new IllegalArgumentException(IDLE_CONSUMERS + " (" + idleConsumers + ") must not be more than "
+                    + JMS_CONSUMERS + " (" + consumers + ")");
+        }
         int httpCallers = fill(properties, HTTP_CALLERS, waitingCallers(totalSendsPerSecond));
         int mcpCallers = fill(properties, MCP_CALLERS, waitingCallers(totalSendsPerSecond));
-        LOG.info("Delivery sized for {} sends/s in all: {} JMS consumers, {} HTTP and {} MCP callers waiting at once",
-                totalSendsPerSecond, consumers, httpCallers, mcpCallers);
+        LOG.info("Delivery sized for {} sends/s in all: up to {} JMS consumers ({} while idle), {} HTTP and {} MCP callers"
+                + " waiting at once", totalSendsPerSecond, consumers, idleConsumers, httpCallers, mcpCallers);
     }
 
     private static int fill(PropertiesComponent properties, String key, int derived) {

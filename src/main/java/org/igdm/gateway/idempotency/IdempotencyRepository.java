@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * with another fingerprint finds it {@link Claim.Reused}, never the first request's record.
  *
  * <p>On the embedded store, which no other instance shares, claims are kept in memory rather than written: a
- * send then costs two commits (sent, recorded), not three.
+ * send then costs two commits (sent, recorded), not three; and a key that {@link KnownKeys} have never seen is
+ * claimed without reading the store.
  *
  * <p>Every write goes through one {@link GroupCommit}: concurrent deliveries share a commit. Recorded keys
  * are deleted {@code gateway.idempotency.retention-days} after they were claimed.
@@ -93,8 +94,13 @@ public final class IdempotencyRepository extends ServiceSupport {
     private final Duration retention;
     private final LongSupplier clock;
     private GroupCommit writer;
-    /** A lone instance's keys under way (hex of their hashes): its claims, which a shared store keeps as rows. */
-    private final Set<String> underWay = ConcurrentHashMap.newKeySet();
+    /**
+     * A lone instance's keys under way (hex of their hashes): its claims, which a shared store keeps as rows; each
+     * says whether the store has a row for the key already (one an older run left).
+     */
+    private final Map<String, Boolean> underWay = new ConcurrentHashMap<>();
+    /** A lone instance's filter of the keys in its store; null on a shared store, where other instances write too. */
+    private final KnownKeys known;
     private ScheduledExecutorService housekeeping;
 
     /**
@@ -111,6 +117,7 @@ public final class IdempotencyRepository extends ServiceSupport {
         this.alone = alone;
         this.retention = retention;
         this.clock = clock;
+        this.known = alone ? new KnownKeys() : null;
     }
 
     @Override
@@ -122,11 +129,13 @@ public final class IdempotencyRepository extends ServiceSupport {
         }
         // claims and pending records of an earlier run under this instance's name are an ended run's: taken over
         writer.write(connection -> update(connection, "UPDATE idempotency_key SET owner = NULL WHERE owner = ?", instance));
+        int keys = alone ? learnKnownKeys() : -1;
         heartbeat();
         housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idempotency-housekeeping").factory());
         housekeeping.scheduleWithFixedDelay(this::heartbeatQuietly, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::deleteExpiredQuietly, 0, RETENTION_RUN.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("Idempotency keys: in the store as instance {}, kept {} days", instance, retention.toDays());
+        LOG.info("Idempotency keys: in the store as instance {}, kept {} days{}", instance, retention.toDays(),
+                keys < 0 ? "" : "; " + keys + " there now");
     }
 
     @Override
@@ -160,15 +169,17 @@ public final class IdempotencyRepository extends ServiceSupport {
      * in memory, and a crash ends them all (a key under way at a crash was never sent, or its record is pending).
      */
     private Claim claimAlone(byte[] hash, byte[] fingerprint) {
-        if (!underWay.add(HexFormat.of().formatHex(hash))) {
+        String underWayKey = HexFormat.of().formatHex(hash);
+        if (underWay.putIfAbsent(underWayKey, false) != null) {
             return new Claim.InFlight();
         }
-        Row row = find(hash);
+        Row row = known.mayHold(hash) ? find(hash) : null;
         Claim sent = row == null ? null : row.sentFor(fingerprint);
         if (sent != null) {
-            underWay.remove(HexFormat.of().formatHex(hash));
+            underWay.remove(underWayKey);
             return sent;
         }
+        underWay.put(underWayKey, row != null);
         return row != null && row.status == PENDING ? new Claim.Unrecorded(row.fullRecord) : new Claim.Granted();
     }
 
@@ -205,8 +216,12 @@ public final class IdempotencyRepository extends ServiceSupport {
         Object[] fields = {micros(sent.sentAt()), sent.messageId(), sent.source(), sent.recipientId(), sent.attempts(), sentRecord,
             fingerprint};
         long now = clock.getAsLong();
-        // a shared store's claim is a row already; a lone instance's is not (or is one an older run left)
-        writer.write(connection -> update(connection, "UPDATE idempotency_key SET status = '" + PENDING + "', sent_at = ?, "
+        // a shared store's claim is a row already; a lone instance's is not, unless an older run left one
+        boolean claimIsARow = !alone || underWay.getOrDefault(HexFormat.of().formatHex(hash), true);
+        if (alone) {
+            known.add(hash);
+        }
+        writer.write(connection -> claimIsARow && update(connection, "UPDATE idempotency_key SET status = '" + PENDING + "', sent_at = ?, "
                         + "message_id = ?, source = ?, recipient_id = ?, attempts = ?, full_record = ?, fingerprint = ? WHERE key_hash = ?",
                 append(fields, hash)) == 1 ? 1
                 : update(connection, "INSERT INTO idempotency_key (status, sent_at, message_id, source, recipient_id, attempts, "
@@ -366,6 +381,24 @@ public final class IdempotencyRepository extends ServiceSupport {
                         instance, row.status == CLAIMED ? now : row.claimedAt, hash, String.valueOf(row.status))
                 : update(connection, "UPDATE idempotency_key SET owner = ?, claimed_at = ? WHERE key_hash = ? AND status = ? AND owner = ?",
                         instance, row.status == CLAIMED ? now : row.claimedAt, hash, String.valueOf(row.status), owner)) == 1;
+    }
+
+    /** Every key hash in the store, into the filter; returns how many. */
+    private int learnKnownKeys() {
+        int keys = 0;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT key_hash FROM idempotency_key")) {
+            select.setFetchSize(10_000);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    known.add(rows.getBytes(1));
+                    keys++;
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the idempotency keys", e);
+        }
+        return keys;
     }
 
     private static final String SELECT = "SELECT key_hash, status, owner, claimed_at, sent_at, message_id, source, recipient_id, "

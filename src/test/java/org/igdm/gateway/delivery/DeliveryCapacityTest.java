@@ -27,8 +27,27 @@ class DeliveryCapacityTest {
         DeliveryCapacity.size(properties, 3 * 100);
 
         assertThat(properties.resolveProperty("gateway.jms.consumers")).hasValue("150");
+        assertThat(properties.resolveProperty("gateway.jms.idle-consumers")).hasValue("16");
         assertThat(properties.resolveProperty("gateway.http.max-concurrent-sends")).hasValue("12");
         assertThat(properties.resolveProperty("gateway.mcp.max-concurrent-calls")).hasValue("1500");
+    }
+
+    @Test
+    void fewerConsumersThanTheIdleOnesMeansAllOfThemWaitWhileIdle() {
+        PropertiesComponent properties = properties("4", "", "");
+
+        DeliveryCapacity.size(properties, 100);
+
+        assertThat(properties.resolveProperty("gateway.jms.idle-consumers")).hasValue("4");
+    }
+
+    @Test
+    void moreIdleConsumersThanConsumersIsRefusedNamingBoth() {
+        PropertiesComponent properties = properties("4", "", "");
+        properties.addInitialProperty("gateway.jms.idle-consumers", "8");
+
+        assertThatThrownBy(() -> DeliveryCapacity.size(properties, 100))
+                .hasMessage("gateway.jms.idle-consumers (8) must not be more than gateway.jms.consumers (4)");
     }
 
     @Test
