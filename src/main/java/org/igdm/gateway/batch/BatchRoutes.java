@@ -1,5 +1,6 @@
 package org.igdm.gateway.batch;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.igdm.gateway.delivery.DeliveryRoutes;
 
@@ -10,17 +11,21 @@ import org.igdm.gateway.delivery.DeliveryRoutes;
  */
 public class BatchRoutes extends RouteBuilder {
 
+    @BeanInject
+    private Batches batches;
+
     @Override
     public void configure() {
+        // every delivered message passes here: a typed call, not a bean call by name
         from(DeliveryRoutes.RECORDED).routeId("batch-recorded")
-                .bean(Batches.BEAN, "recordWritten");
+                .process(exchange -> batches.recordWritten(exchange));
 
         from("timer:batch-results?delay={{gateway.batch.poll-ms}}&period={{gateway.batch.poll-ms}}")
                 .routeId("batch-results")
-                .bean(Batches.BEAN, "writeResultFiles");
+                .process(exchange -> batches.writeResultFiles());
 
         from("timer:batch-progress?period={{gateway.file.progress-interval-s}}000")
                 .routeId("batch-progress")
-                .bean(Batches.BEAN, "reportProgress");
+                .process(exchange -> batches.reportProgress());
     }
 }

@@ -54,6 +54,8 @@ public class DeliveryRoutes extends RouteBuilder {
     private IdempotencyRepository idempotency;
     @BeanInject
     private PacedGraphCall graphCall;
+    @BeanInject
+    private MessagingWindowCheck windowCheck;
 
     @Override
     public void configure() {
@@ -79,7 +81,7 @@ public class DeliveryRoutes extends RouteBuilder {
                 .handled(true)
                 .maximumRedeliveries(0)
                 .process(this::releaseClaim)
-                .bean(MessagingWindowCheck.BEAN, "afterRefusal")
+                .process(exchange -> windowCheck.afterRefusal(exchange))
                 .process(exchange -> OutcomeRecorder.failed(exchange, FailureCategory.REJECTED))
                 .to(ExchangePattern.InOnly, settings.failedSink())
                 .to(RECORDED);
@@ -132,9 +134,9 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(this::claimKey)
                 .choice()
                     .when(claimed(IdempotencyRepository.Claim.Granted.class))
-                        .bean(MessagingWindowCheck.BEAN, "beforeSend")
+                        .process(exchange -> windowCheck.beforeSend(exchange))
                         .process(this::callMeta)
-                        .bean(MessagingWindowCheck.BEAN, "afterSend")
+                        .process(exchange -> windowCheck.afterSend(exchange))
                         .process(this::rememberSent)
                         .to(DeliveryRoutes.RECORD_SENT)
                     .when(claimed(IdempotencyRepository.Claim.Reused.class))
