@@ -2,7 +2,6 @@ package org.igdm.gateway.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -22,13 +21,6 @@ import org.slf4j.LoggerFactory;
  * caller still returns only once its write is committed, but the commit (PostgreSQL's fsync, H2's file write)
  * is paid once per batch, so the cost per write falls as the rate rises instead of capping it.
  *
- * <p>Commits are at least {@link #COMMIT_SPACING} apart: a write that comes sooner after the last commit waits for
- * the rest of that time, and the writes that come meanwhile share its commit. A write that comes after a quiet spell
- * is committed at once. Without it, deliveries spread over time each found the writer idle and paid a commit of
- * their own (an H2 chunk of every changed page, or a PostgreSQL fsync): at 20 accounts the writer took 17 % of the
- * gateway's CPU. So the commits a second, and H2's chunks kept for its retention time, stay bounded whatever the
- * send rate, for at most that much delay a write.
- *
  * <p>A write that fails rolls its batch back; the writes of that batch are then run again one by one, so that
  * only the failing write's caller gets the error.
  */
@@ -37,8 +29,6 @@ public final class GroupCommit extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     /** A batch takes at most this many writes: a commit now and then even under a flood. */
     private static final int MAX_BATCH = 1000;
-    /** The least time from one commit's start to the next one's: at most 100 commits a second. */
-    static final Duration COMMIT_SPACING = Duration.ofMillis(10);
 
     /** One write, run on the writer's connection inside its transaction. */
     @FunctionalInterface
@@ -117,7 +107,6 @@ public final class GroupCommit extends ServiceSupport {
 
     private void writeBatches() {
         List<Pending<?>> batch = new ArrayList<>();
-        long lastCommit = System.nanoTime() - COMMIT_SPACING.toNanos();
         while (running || !queue.isEmpty()) {
             try {
                 Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -125,8 +114,7 @@ public final class GroupCommit extends ServiceSupport {
                     continue;
                 }
                 batch.add(first);
-                gatherUntil(batch, lastCommit + COMMIT_SPACING.toNanos());
-                lastCommit = System.nanoTime();
+                queue.drainTo(batch, MAX_BATCH - 1);
                 commit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -138,19 +126,6 @@ public final class GroupCommit extends ServiceSupport {
                 batch.clear();
             }
         }
-    }
-
-    /** Adds the writes that come until {@code due} (a {@link System#nanoTime()}), and those waiting then. */
-    private void gatherUntil(List<Pending<?>> batch, long due) throws InterruptedException {
-        long left;
-        while (batch.size() < MAX_BATCH && (left = due - System.nanoTime()) > 0) {
-            Pending<?> next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                break;
-            }
-            batch.add(next);
-        }
-        queue.drainTo(batch, MAX_BATCH - batch.size());
     }
 
     private void commit(List<Pending<?>> batch) {
