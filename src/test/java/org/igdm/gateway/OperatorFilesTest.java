@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.Reader;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.camel.Route;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
@@ -30,8 +35,22 @@ class OperatorFilesTest {
         try (RunningGateway gateway = RunningGateway.start(home, RunningGateway.defaults(home, "http://127.0.0.1:9"))) {
             assertThat(gateway.context().getRoutes()).extracting(Route::getRouteId)
                     .contains("file-source", "http-send", "http-bulk", "http-openapi", "jms-source");
-            // from the classes (or the jar), not from a routes/ folder of the working directory
-            assertThat(gateway.context().getRoute("jms-source").getSourceLocation()).contains("classes/routes/jms-source.camel.yaml");
+            // from the classpath (the classes or the jar), not from a routes/ folder of the working directory
+            assertThat(gateway.context().getRoute("jms-source").getSourceLocation()).startsWith("classpath:routes/jms-source.camel.yaml:");
+        }
+    }
+
+    /** application.properties names the packaged route files one by one (a pattern costs a scan of the jar). */
+    @Test
+    void everyPackagedRouteFileIsNamedInTheSettings() throws Exception {
+        Properties settings = new Properties();
+        try (Reader file = Files.newBufferedReader(Path.of("application.properties"))) {
+            settings.load(file);
+        }
+        List<String> named = Arrays.stream(settings.getProperty("camel.main.routes-include-pattern").split(","))
+                .map(String::strip).toList();
+        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
+            assertThat(named).containsExactlyInAnyOrderElementsOf(packaged.map(file -> "classpath:routes/" + file.getFileName()).toList());
         }
     }
 
