@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -29,6 +32,11 @@ import org.igdm.gateway.Json;
  * by a stub on loopback.
  */
 public final class RunningGateway implements AutoCloseable {
+
+    /** Test ports come from here: below the system's ephemeral ports (see {@link #freePort()}). */
+    private static final int LOWEST_PORT = 20_000;
+    private static final int BELOW_EPHEMERAL_PORTS = 32_768;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     public static final String TOKEN = "test-token-7fbe2c1e9a4d4c0b8e1f";
     public static final String USER_ID = "17841400000000001";
@@ -81,12 +89,23 @@ public final class RunningGateway implements AutoCloseable {
         return settings;
     }
 
-    /** A port nobody listens on now, so that test gateways never collide with each other or a running one. */
+    /**
+     * A port nobody listens on now, so that test gateways never collide with each other or a running one. Taken below
+     * Linux's ephemeral range (32768 and up): a port the system hands out for port 0 may be the local port of the next
+     * outgoing connection (a pooled HTTP client's, a database driver's) by the time the gateway binds it. Never the same
+     * port twice in one test run.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, BELOW_EPHEMERAL_PORTS);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // someone listens there: another one
+            }
         }
     }
 
