@@ -14,6 +14,7 @@ import jakarta.jms.Queue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.component.jms.JmsConsumer;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
 /** The JMS door, against the real embedded broker over TCP, the way a legacy application connects. */
 class JmsSourceTest {
@@ -192,5 +194,28 @@ class JmsSourceTest {
         assertThat(gateway.failed()).isEmpty();
         assertThat(meta.sends()).hasSize(count);
         assertThat(legacy.depth(Queues.SEND)).isZero();
+    }
+
+    @Test
+    void consumersGrowWithTheQueueUpToTheDerivedCountAndOnlySixteenWaitWhileItIsEmpty() throws Exception {
+        DefaultMessageListenerContainer consumers = (DefaultMessageListenerContainer)
+                ((JmsConsumer) gateway.context().getRoute("jms-source").getConsumer()).getListenerContainer();
+        // one account at the default 100 sends/s: up to 50 consumers, 16 of them while ig.deliver is empty
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumers.getScheduledConsumerCount() == 16);
+        assertThat(consumers.getMaxConcurrentConsumers()).isEqualTo(50);
+
+        // a slow Meta: each consumer holds its message for a second, and another starts while none is idle
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(1000)));
+        int count = 100;
+        for (int i = 0; i < count; i++) {
+            legacy.send(Queues.SEND, "{\"recipient_id\":\"" + (2000 + i) + "\",\"message\":\"m" + i + "\"}");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> consumers.getScheduledConsumerCount() > 16);
+        gateway.awaitOutcomes(count);
+        assertThat(gateway.sent()).hasSize(count);
+        assertThat(consumers.getScheduledConsumerCount()).isLessThanOrEqualTo(50);
+
+        // the surplus ones stop after ten empty receives of a second each
+        await().atMost(Duration.ofSeconds(40)).until(() -> consumers.getScheduledConsumerCount() == 16);
     }
 }
