@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * <li>and the chunk is older than the retention time. H2's default (45 s) trusts the operating system to have
  * flushed a chunk to disk by then, so that a power cut never finds the chunk's space overwritten while the file on
  * disk still needs it; at a few hundred commits a second that held gigabytes. Here {@link #run} forces the file to
- * disk every {@link #EVERY}, so a chunk is on disk at most two syncs after it was written, and
- * {@link #CHUNK_RETENTION} is ten times that: room for syncs that take 900 ms each on a loaded disk.</li>
+ * disk every {@link #EVERY} (waiting that long after each sync ends), so a chunk is on disk by the end of the
+ * second sync after it was written; {@link #CHUNK_RETENTION} is ten intervals, enough even if both syncs take 900 ms
+ * on a loaded disk.</li>
  * </ul>
  * A killed process loses nothing either way: a commit is in the file (the operating system's cache) when it returns.
  */
@@ -55,8 +56,7 @@ final class EmbeddedFileUpkeep implements Runnable {
         }
     }
 
-    /** One run of the upkeep, for the tests: the file is on disk when it returns. */
-    static void tidy(MVStore file) {
+    private static void tidy(MVStore file) {
         file.compact(TARGET_FILL_RATE, REWRITE_PER_RUN);
         if (file.getFileStore() instanceof RandomAccessStore chunks && chunks.getFillRate() < TARGET_FILL_RATE) {
             // chunks are moved to free space nearer the start (H2 forces the file to disk before it writes over any)

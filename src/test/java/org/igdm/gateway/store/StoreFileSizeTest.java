@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import org.igdm.gateway.idempotency.FirstDelivery;
 import org.igdm.gateway.idempotency.IdempotencyRepository;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,6 @@ class StoreFileSizeTest {
     }
 
     private static byte[] fingerprint(int i) {
-        return java.util.Arrays.copyOf(key(i).getBytes(StandardCharsets.UTF_8), 32);
+        return Arrays.copyOf(key(i).getBytes(StandardCharsets.UTF_8), 32);
     }
 }
