@@ -14,7 +14,7 @@ public class NotDeliveredException extends TransientGraphException {
     public NotDeliveredException(OutcomeUnknownException unknown) {
         super(0, new GraphError(unknown.what() + "; the conversation, read back, does not hold the message: Meta did not"
                 + " deliver it", null, null, null, null, false), RateLimitUsage.NONE);
-        initCause(unknown);
+        // no cause: Camel routes on the innermost cause first, and the unknown outcome is settled now
     }
 
     @Override
