@@ -54,21 +54,22 @@ public final class ConversationCheck {
     }
 
     /** Meta's message for the request, if the conversation shows it; else one of the exceptions above. */
-    public GraphSendResult delivered(Account sender, SendRequest request, OutcomeUnknownException unknown) throws InterruptedException {
+    public GraphSendResult delivered(Account sender, SendRequest request, OutcomeUnknownException unknown) {
         String unverifiable = unverifiable(request);
         if (unverifiable != null) {
             throw unknown.notVerified(unverifiable);
         }
-        Thread.sleep(settle);
         List<ConversationMessage> thread;
         try {
+            Thread.sleep(settle);
             thread = read(accounts.current(sender.name()), request.recipientId());
+        } catch (InterruptedException | GatewayStoppingException stopping) {
+            // the outcome is still unknown: released to its source, the message would be sent again blindly
+            throw unknown.notVerified("the gateway stopped before it could read the conversation back");
         } catch (OutcomeUnknownException noAnswer) {
             throw unknown.notVerified("reading the conversation back got no answer either (" + noAnswer.what() + ")");
         } catch (GraphApiException refused) {
             throw unknown.notVerified("reading the conversation back failed: " + refused.getMessage());
-        } catch (GatewayStoppingException stopping) {
-            throw unknown.notVerified("the gateway stopped before it could read the conversation back");
         }
         Instant since = unknown.sentAt().truncatedTo(ChronoUnit.SECONDS).minus(CLOCK_SKEW);
         Optional<ConversationMessage> found = thread.stream().filter(message -> sameMessage(message, request, since)).findFirst();
