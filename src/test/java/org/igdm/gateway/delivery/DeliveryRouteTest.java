@@ -284,6 +284,32 @@ class DeliveryRouteTest {
     }
 
     @Test
+    void aBrokenImageIsFoundByItsAttachmentAndAReactionCannotBeReadBack() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        ObjectNode video = fromTheAccount("mid.video", Instant.now(), "44", "");
+        video.putObject("attachments").putArray("data").addObject().putObject("video_data").put("url", "https://cdn.example/v.mp4");
+        ObjectNode image = fromTheAccount("mid.image", Instant.now(), "44", "");
+        image.putObject("attachments").putArray("data").addObject().putObject("image_data").put("url", "https://cdn.example/i.png");
+        MetaConversations.thread(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "44",
+                video, fromTheAccount("mid.text", Instant.now(), "44", "a caption"), image);
+
+        deliver("{\"recipient_id\":\"44\",\"message\":{\"attachment\":{\"type\":\"image\",\"payload\":{\"url\":\"https://example.com/i.png\"}}}}");
+        deliver("{\"recipient_id\":\"44\",\"sender_action\":\"react\",\"payload\":{\"message_id\":\"mid.user\",\"reaction\":\"love\"}}");
+
+        assertThat(meta.sends()).hasSize(2);
+        assertThat(MetaConversations.reads(meta.server())).hasSize(2);
+        assertThat(gateway.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.path("kind").asText()).isEqualTo("image");
+            assertThat(sent.path("message_id").asText()).isEqualTo("mid.image");
+        });
+        assertThat(gateway.failed()).singleElement().satisfies(failed -> {
+            assertThat(failed.path("kind").asText()).isEqualTo("reaction");
+            assertThat(failed.path("error").path("message").asText())
+                    .contains("It was not sent again, because the conversation does not show a reaction as it was sent");
+        });
+    }
+
+    @Test
     void readingBackIsPacedAtMetasTwoReadsASecondForTheAccount() throws Exception {
         List<String> users = List.of("51", "52", "53");
         meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
