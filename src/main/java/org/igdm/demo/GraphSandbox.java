@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo's stand-in for Meta's Graph API: an HTTP server on 127.0.0.1 that answers the Send API as
- * {@link SandboxGraphApi} plays it, on both of Meta's APIs, for two accounts with a token each: one on the
+ * {@link SandboxGraphApi} plays it (and the Conversations API, to read back what it took), on both of Meta's APIs, for two accounts with a token each: one on the
  * Messenger Platform (form body), one on the Instagram API (JSON body, Bearer token). It plays both hosts at once
  * ({@code ig.graph-url} and {@code ig.instagram-graph-url} both point to it). It never calls anything itself, and
  * it runs only in the demo profile (see {@link DemoProfile}). As a Camel service it stops after the routes.
@@ -78,7 +78,7 @@ public final class GraphSandbox extends ServiceSupport {
         });
         server.setExecutor(threads);
         server.createContext("/", exchange -> handle(exchange,
-                body -> meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                body -> meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getQuery(),
                         exchange.getRequestHeaders().getFirst("Authorization"), body)));
         if (users != null) {
             server.createContext(SandboxUsers.PATH, exchange -> handle(exchange,
@@ -102,6 +102,10 @@ public final class GraphSandbox extends ServiceSupport {
         try (exchange) {
             String body = readBody(exchange.getRequestBody());
             SandboxAnswer answer = body == null ? new SandboxAnswer(413, Map.of(), "") : answering.answer(body);
+            if (answer.dropsConnection()) {
+                // closed before any answer: the server closes the connection
+                return;
+            }
             answer.headers().forEach(exchange.getResponseHeaders()::set);
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Recipients the sandbox refuses the way Meta does, chosen by the last digits of the id, which are the code Meta
- * answers with: so a demo batch shows every path of the gateway, the same way every time.
+ * answers with (or, for a dropped connection, 408 after a digit): so a demo batch shows every path of the gateway,
+ * the same way every time.
  * Any other well-formed id is accepted. The README lists these ids.
  */
 enum MagicRecipient {
@@ -25,10 +26,23 @@ enum MagicRecipient {
             Throttle.BUSINESS),
     /** HTTP 500, code 2: Meta is down for this one, every time: retried until the attempts run out. */
     SERVICE_DOWN("500", 500, 2, null, "OAuthException",
-            "An unexpected error has occurred. Please retry your request later.", true, false, Throttle.NONE);
+            "An unexpected error has occurred. Please retry your request later.", true, false, Throttle.NONE),
+    /**
+     * The message is delivered, then the connection drops before the answer, every time: the gateway finds it in the
+     * conversation and records it as sent, without sending it again.
+     */
+    DELIVERED_THEN_DROPPED("1408", Drop.AFTER_DELIVERING, false),
+    /**
+     * The connection drops before the message is delivered, on the first call only: the gateway does not find it in
+     * the conversation and sends it once more, which succeeds.
+     */
+    DROPPED_BEFORE_DELIVERING("2408", Drop.BEFORE_DELIVERING, true);
 
     /** Which usage header reports the account at 100%. */
     enum Throttle { NONE, APP, BUSINESS }
+
+    /** A call whose connection drops instead of being answered: its outcome is unknown to the gateway. */
+    enum Drop { NONE, AFTER_DELIVERING, BEFORE_DELIVERING }
 
     final String suffix;
     final int status;
@@ -40,9 +54,21 @@ enum MagicRecipient {
     /** Refused on the first call for this recipient (since the sandbox started), accepted after. */
     final boolean firstCallOnly;
     final Throttle throttle;
+    final Drop drop;
 
     MagicRecipient(String suffix, int status, int code, Integer subcode, String type, String message, boolean isTransient,
             boolean firstCallOnly, Throttle throttle) {
+        this(suffix, status, code, subcode, type, message, isTransient, firstCallOnly, throttle, Drop.NONE);
+    }
+
+    /** A recipient whose calls are not answered at all: the connection drops. */
+    MagicRecipient(String suffix, Drop drop, boolean firstCallOnly) {
+        this(suffix, 0, 0, null, null, null, false, firstCallOnly, Throttle.NONE, drop);
+    }
+
+    MagicRecipient(String suffix, int status, int code, Integer subcode, String type, String message, boolean isTransient,
+            boolean firstCallOnly, Throttle throttle, Drop drop) {
+        this.drop = drop;
         this.suffix = suffix;
         this.status = status;
         this.code = code;

@@ -29,7 +29,9 @@ import org.igdm.gateway.request.Violation;
  * envelope (code 100, with subcode 2534015 for invalid message data); a token presented on the other API than its
  * own is refused as Meta refuses it (190). A well-formed call is refused if its recipient is a
  * {@link MagicRecipient}, or if it is a second private reply to one comment (code 10900), else accepted: a message
- * with a new message id, a sender action with the recipient's id alone. Every answer carries the usage headers,
+ * with a new message id, a sender action with the recipient's id alone; a {@link MagicRecipient.Drop} recipient's
+ * connection drops instead. The messages taken can be read back as Meta's Conversations API shows them
+ * ({@link SandboxConversations}). Every answer carries the usage headers,
  * counted per account. Stricter than Meta in one way: a token anywhere but the form body or the
  * {@code Authorization} header is not seen.
  */
@@ -40,6 +42,8 @@ final class SandboxGraphApi {
     }
 
     private static final Pattern SEND_PATH = Pattern.compile("/v\\d+\\.\\d+/([^/]+)/messages/?");
+    private static final Pattern CONVERSATIONS_PATH = Pattern.compile("/v\\d+\\.\\d+/([^/]+)/conversations/?");
+    private static final Pattern CONVERSATION_PATH = Pattern.compile("/v\\d+\\.\\d+/([^/]+)/?");
     private static final String BEARER = "Bearer ";
     private static final Set<String> MESSAGING_TYPES = Set.of(SendApiBody.RESPONSE, "UPDATE", SendApiBody.MESSAGE_TAG);
     private static final Integer INVALID_MESSAGE_DATA = 2534015;
@@ -49,6 +53,7 @@ final class SandboxGraphApi {
     private final List<Account> accounts;
     private final Map<String, SandboxUsage> usage = new ConcurrentHashMap<>();
     private final Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
+    private final SandboxConversations conversations = new SandboxConversations();
     /** Meta allows one private reply per comment. */
     private final Set<String> repliedComments = ConcurrentHashMap.newKeySet();
 
@@ -58,10 +63,14 @@ final class SandboxGraphApi {
     }
 
     /**
+     * @param query         the decoded query string, or null
      * @param authorization the {@code Authorization} header, or null
      * @param body          the request body: a form, or JSON with a Bearer token
      */
-    SandboxAnswer answer(String method, String path, String authorization, String body) {
+    SandboxAnswer answer(String method, String path, String query, String authorization, String body) {
+        if ("GET".equals(method) && !SEND_PATH.matcher(path).matches()) {
+            return read(path, query, authorization);
+        }
         Sent sent;
         try {
             sent = check(method, path, authorization, body);
@@ -75,19 +84,89 @@ final class SandboxGraphApi {
                         "OAuthException", "(#10900) Activity already replied to", false));
             }
             // Meta answers with the commenter's id, which only Meta knows: the sandbox makes one up
-            return answer(200, sent.account(), MagicRecipient.Throttle.NONE, sent("1784140" + digits(10), true));
+            return answer(200, sent.account(), MagicRecipient.Throttle.NONE, sent("1784140" + digits(10), newMessageId()));
         }
         MagicRecipient magic = MagicRecipient.of(request.recipientId()).orElse(null);
         if (magic != null && (!magic.firstCallOnly || refusedOnce.add(sent.account().userId() + "/" + request.recipientId()))) {
-            return answer(magic.status, sent.account(), magic.throttle, error(magic.code, magic.subcode, magic.type, magic.message, magic.isTransient));
+            switch (magic.drop) {
+                case BEFORE_DELIVERING -> {
+                    return SandboxAnswer.DROPPED;
+                }
+                case AFTER_DELIVERING -> {
+                    delivered(sent, newMessageId());
+                    return SandboxAnswer.DROPPED;
+                }
+                case NONE -> {
+                    return answer(magic.status, sent.account(), magic.throttle,
+                            error(magic.code, magic.subcode, magic.type, magic.message, magic.isTransient));
+                }
+            }
         }
-        return answer(200, sent.account(), MagicRecipient.Throttle.NONE, sent(request.recipientId(), request.senderAction() == null));
+        String messageId = request.senderAction() == null ? newMessageId() : null;
+        delivered(sent, messageId);
+        return answer(200, sent.account(), MagicRecipient.Throttle.NONE, sent(request.recipientId(), messageId));
     }
 
-    /** Meta's answer to a send: the recipient, and for a message (not a sender action) its new id. */
-    private static ObjectNode sent(String recipientId, boolean message) {
+    /** A message (not a sender action) the account sent to a user is in their conversation from now on. */
+    private void delivered(Sent sent, String messageId) {
+        if (sent.request().senderAction() == null) {
+            conversations.delivered(sent.account().userId(), sent.request(), messageId);
+        }
+    }
+
+    /**
+     * The Conversations API: {@code GET /{account}/conversations?user_id=…} (a Page's Instagram conversations only
+     * with {@code platform=instagram}), then {@code GET /{conversation}?fields=messages{…}}, with the account's token
+     * as {@code Authorization: Bearer} on either API.
+     */
+    private SandboxAnswer read(String path, String query, String authorization) {
+        Map<String, String> parameters = query(query);
+        Account account = authorization != null && authorization.startsWith(BEARER)
+                ? accounts.stream().filter(known -> known.token().matches(authorization.substring(BEARER.length()))).findFirst().orElse(null)
+                : null;
+        if (account == null) {
+            return answer(400, null, MagicRecipient.Throttle.NONE,
+                    error(190, null, "OAuthException", "Invalid OAuth access token - Cannot parse access token", false));
+        }
+        Matcher list = CONVERSATIONS_PATH.matcher(path);
+        if (list.matches() && account.userId().equals(list.group(1))) {
+            // a Page lists its Messenger conversations unless asked for Instagram's: the sandbox has none of those
+            boolean instagram = account.api() == Api.INSTAGRAM || "instagram".equals(parameters.get("platform"));
+            return answer(200, account, MagicRecipient.Throttle.NONE, instagram
+                    ? conversations.conversationsOf(account.userId(), parameters.get("user_id"))
+                    : Json.MAPPER.createObjectNode().set("data", Json.MAPPER.createArrayNode()));
+        }
+        Matcher conversation = CONVERSATION_PATH.matcher(path);
+        ObjectNode messages = conversation.matches() ? conversations.messagesOf(account.userId(), conversation.group(1)) : null;
+        if (messages == null) {
+            return answer(400, account, MagicRecipient.Throttle.NONE, error(100, 33, "GraphMethodException", "Unsupported get request."
+                    + " Object with ID '" + path + "' does not exist, cannot be loaded due to missing permissions, or does not support"
+                    + " this operation.", false));
+        }
+        return answer(200, account, MagicRecipient.Throttle.NONE, messages);
+    }
+
+    private static Map<String, String> query(String query) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    /** Meta's answer to a send: the recipient, and for a message (not a sender action, whose id is null) its new id. */
+    private static ObjectNode sent(String recipientId, String messageId) {
         ObjectNode sent = Json.MAPPER.createObjectNode().put("recipient_id", recipientId);
-        return message ? sent.put("message_id", "mid." + random(32)) : sent;
+        return messageId != null ? sent.put("message_id", messageId) : sent;
+    }
+
+    private static String newMessageId() {
+        return "mid." + random(32);
     }
 
     private record Sent(Account account, SendRequest request) {

@@ -11,6 +11,7 @@ import org.igdm.gateway.account.Account;
 import org.igdm.gateway.batch.Batches;
 import org.igdm.gateway.broker.BrokerWiring;
 import org.igdm.gateway.broker.QueuedDelivery;
+import org.igdm.gateway.delivery.ConversationCheck;
 import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.delivery.PacedGraphCall;
@@ -68,6 +69,7 @@ public class GatewayConfiguration implements CamelConfiguration {
         GraphClient graph = new GraphClient(settings.graph());
         context.addService(graph, true, true);
         context.getRegistry().bind("pacedGraphCall", new PacedGraphCall(settings.accounts(), gates, kindLimits, graph));
+        context.getRegistry().bind("conversationCheck", new ConversationCheck(settings.accounts(), kindLimits, graph, settings.readBackSettle()));
         // messages waiting out a pause give up their turn at shutdown, so that the shutdown does not wait for Meta
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override

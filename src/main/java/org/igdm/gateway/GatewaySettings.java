@@ -41,7 +41,8 @@ public record GatewaySettings(
         String instance,
         Duration idempotencyRetention,
         Duration httpIdleTimeout,
-        int httpMaxConnections) {
+        int httpMaxConnections,
+        Duration readBackSettle) {
 
     public static GatewaySettings from(PropertiesComponent properties) {
         Reader reader = new Reader(properties);
@@ -50,6 +51,7 @@ public record GatewaySettings(
         String apiVersion = reader.required("ig.api-version", "the Graph API version, e.g. v25.0");
         int connectTimeout = reader.positiveInt("gateway.graph.connect-timeout-ms");
         int callTimeout = reader.positiveInt("gateway.graph.call-timeout-ms");
+        int readBackSettle = reader.positiveInt("gateway.graph.read-back-settle-ms");
         int tokenReload = reader.positiveInt("gateway.accounts.token-reload-ms");
         int maxAttempts = reader.positiveInt("gateway.retry.max-attempts");
         long initialDelay = reader.positiveInt("gateway.retry.initial-delay-ms");
@@ -95,7 +97,7 @@ public record GatewaySettings(
         return new GatewaySettings(graph, accounts, Duration.ofMillis(tokenReload), maxAttempts,
                 Duration.ofMillis(initialDelay), Duration.ofMillis(maxDelay), sentSink, failedSink, dataDir, broker,
                 pacing, kindLimits, store, instance == null ? defaultInstance() : instance, Duration.ofDays(retentionDays),
-                Duration.ofSeconds(httpIdleTimeout), httpMaxConnections);
+                Duration.ofSeconds(httpIdleTimeout), httpMaxConnections, Duration.ofMillis(readBackSettle));
     }
 
     /** Every key of the properties files, override properties included, and of the JVM's system properties. */

@@ -63,11 +63,16 @@ class DemoProfileTest {
             legacy.send(Queues.SEND, request("17841400000000500", "demo-jms-500"));
             legacy.send(Queues.SEND, request("ig-user-42", "demo-jms-bad-id"));
             legacy.send(Queues.SEND, request("17841400000000301", "demo-jms-1"));
+            // the connection drops: after delivering (found by reading the conversation back), or before (sent again)
+            legacy.send(Queues.SEND, request("17841400000001408", "demo-jms-delivered-dropped"));
+            legacy.send(Queues.SEND, request("17841400000002408", "demo-jms-lost"));
 
             // the sample batches flow too, once the file drop source runs: only this door's records count here
-            await().atMost(Duration.ofSeconds(30)).until(() -> fromJms(gateway.sent()).size() + fromJms(gateway.failed()).size() >= 7);
-            assertThat(fromJms(gateway.sent())).extracting(r -> r.path("idempotency_key").asText() + "/" + r.path("attempts").asInt())
-                    .containsExactlyInAnyOrder("demo-jms-1/1", "demo-jms-613/2");
+            await().atMost(Duration.ofSeconds(30)).until(() -> fromJms(gateway.sent()).size() + fromJms(gateway.failed()).size() >= 9);
+            assertThat(fromJms(gateway.sent())).extracting(r -> r.path("idempotency_key").asText() + "/" + r.path("attempts").asInt()
+                            + "/" + r.path("confirmed_by").asText("-"))
+                    .containsExactlyInAnyOrder("demo-jms-1/1/-", "demo-jms-613/2/-", "demo-jms-delivered-dropped/1/conversation",
+                            "demo-jms-lost/2/-");
             List<JsonNode> failed = fromJms(gateway.failed());
             assertThat(categories(failed)).containsExactlyInAnyOrder(
                     "demo-jms-window/rejected/10", "demo-jms-551/rejected/551", "demo-jms-500/exhausted/2",

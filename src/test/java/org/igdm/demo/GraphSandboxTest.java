@@ -2,6 +2,7 @@ package org.igdm.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -9,15 +10,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.account.AccessToken;
 import org.igdm.gateway.account.Account;
 import org.igdm.gateway.account.Api;
+import org.igdm.gateway.graph.ConversationMessage;
 import org.igdm.gateway.graph.GraphClient;
 import org.igdm.gateway.graph.GraphEndpoints;
 import org.igdm.gateway.graph.GraphForm;
 import org.igdm.gateway.graph.GraphResponses;
 import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.graph.RateLimitUsage;
 import org.igdm.gateway.graph.RateLimitedException;
 import org.igdm.gateway.graph.RejectedByGraphException;
@@ -200,6 +204,41 @@ class GraphSandboxTest {
                 .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(190));
         Account otherId = new Account("studio", GraphSandbox.USER_ID, Api.INSTAGRAM, studio.token(), 100, null);
         assertThatThrownBy(() -> client.send(otherId, hello))
+                .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(100));
+    }
+
+    @Test
+    void dropsTheConnectionOfItsMagicRecipientsAndShowsWhatItTookInTheConversations() {
+        GraphClient client = new GraphClient(new GraphEndpoints(sandbox.url(), sandbox.url(), "v25.0",
+                Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        Account page = new Account("default", GraphSandbox.USER_ID, Api.FACEBOOK, DEMO_TOKEN, 100, null);
+        Account studio = new Account("studio", GraphSandbox.INSTAGRAM_USER_ID, Api.INSTAGRAM,
+                new AccessToken(GraphSandbox.INSTAGRAM_TOKEN), 100, null);
+        String delivered = "17841400000001408";
+        String lost = "17841400000002408";
+
+        assertThatThrownBy(() -> client.send(page, SendRequest.text(delivered, "arrived"))).isInstanceOf(OutcomeUnknownException.class);
+        assertThatThrownBy(() -> client.send(page, SendRequest.text(lost, "lost"))).isInstanceOf(OutcomeUnknownException.class);
+        String again = client.send(page, SendRequest.text(lost, "again")).messageId();
+        String toStudio = client.send(studio, SendRequest.text("17841400000000777", "to studio")).messageId();
+
+        String thread = client.conversationWith(page, delivered).orElseThrow();
+        assertThat(client.messagesOf(page, thread)).singleElement().satisfies(message -> {
+            assertThat(message.text()).isEqualTo("arrived");
+            assertThat(message.fromId()).isEqualTo(GraphSandbox.USER_ID);
+            assertThat(message.toIds()).containsExactly(delivered);
+            assertThat(message.id()).startsWith("mid.");
+            assertThat(message.createdTime()).isBetween(Instant.now().minusSeconds(10), Instant.now());
+        });
+        // the dropped call left nothing; the second call did
+        assertThat(client.messagesOf(page, client.conversationWith(page, lost).orElseThrow()))
+                .extracting(ConversationMessage::id, ConversationMessage::text).containsExactly(tuple(again, "again"));
+        // each account sees its own conversations only
+        assertThat(client.messagesOf(studio, client.conversationWith(studio, "17841400000000777").orElseThrow()))
+                .extracting(ConversationMessage::id).containsExactly(toStudio);
+        assertThat(client.conversationWith(studio, delivered)).isEmpty();
+        assertThat(client.conversationWith(studio, lost)).isEmpty();
+        assertThatThrownBy(() -> client.messagesOf(studio, thread))
                 .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(100));
     }
 

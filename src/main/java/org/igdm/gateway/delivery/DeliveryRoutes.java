@@ -56,6 +56,8 @@ public class DeliveryRoutes extends RouteBuilder {
     private PacedGraphCall graphCall;
     @BeanInject
     private MessagingWindowCheck windowCheck;
+    @BeanInject
+    private ConversationCheck conversationCheck;
 
     @Override
     public void configure() {
@@ -86,7 +88,8 @@ public class DeliveryRoutes extends RouteBuilder {
                 .to(ExchangePattern.InOnly, settings.failedSink())
                 .to(RECORDED);
 
-        // the request went out and no answer came: Meta may have delivered it, so it is not sent again blindly
+        // the request went out, no answer came, and the conversation could not tell whether Meta delivered it:
+        // it is not sent again blindly (one the conversation shows as not delivered is a NotDeliveredException, retried)
         onException(OutcomeUnknownException.class)
                 .handled(true)
                 .maximumRedeliveries(0)
@@ -192,12 +195,21 @@ public class DeliveryRoutes extends RouteBuilder {
         exchange.setProperty(DeliveryKeys.ACCOUNT, settings.accounts().resolve(request.account()));
     }
 
-    /** One attempt; a retry of the delivery route runs it again. */
+    /**
+     * One attempt; a retry of the delivery route runs it again. An attempt whose outcome is unknown is settled by
+     * reading the conversation back, before the recipient's next message and with the key still claimed.
+     */
     private void callMeta(Exchange exchange) throws InterruptedException {
-        boolean waits = queued(exchange);
-        exchange.setProperty(DeliveryKeys.RESULT, graphCall.send(exchange.getProperty(DeliveryKeys.ACCOUNT, Account.class),
-                exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class), waits,
-                () -> exchange.setProperty(DeliveryKeys.ATTEMPTS, exchange.getProperty(DeliveryKeys.ATTEMPTS, 0, Integer.class) + 1)));
+        Account account = exchange.getProperty(DeliveryKeys.ACCOUNT, Account.class);
+        SendRequest request = exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class);
+        GraphSendResult result;
+        try {
+            result = graphCall.send(account, request, queued(exchange),
+                    () -> exchange.setProperty(DeliveryKeys.ATTEMPTS, exchange.getProperty(DeliveryKeys.ATTEMPTS, 0, Integer.class) + 1));
+        } catch (OutcomeUnknownException unknown) {
+            result = conversationCheck.delivered(account, request, unknown);
+        }
+        exchange.setProperty(DeliveryKeys.RESULT, result);
     }
 
     /**

@@ -25,9 +25,13 @@ public sealed interface OutcomeRecord {
 
     String idempotencyKey();
 
+    /**
+     * A request Meta took. {@code confirmed_by} is {@code conversation} when Meta's answer was lost and the message
+     * was found by reading the conversation back (absent when Meta answered the send).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"status", "source", "account", "recipient_id", "comment_id", "idempotency_key", "kind", "message_id",
-            "attempts", "sent_at", "rate_limit", "window_remaining_s"})
+            "attempts", "sent_at", "confirmed_by", "rate_limit", "window_remaining_s"})
     record Sent(
             @JsonProperty("source") String source,
             @JsonProperty("account") String account,
@@ -38,6 +42,7 @@ public sealed interface OutcomeRecord {
             @JsonProperty("message_id") String messageId,
             @JsonProperty("attempts") int attempts,
             @JsonProperty("sent_at") String sentAt,
+            @JsonProperty("confirmed_by") String confirmedBy,
             @JsonProperty("rate_limit") JsonNode rateLimit,
             @JsonProperty("window_remaining_s") Long windowRemainingSeconds) implements OutcomeRecord {
 

@@ -29,6 +29,8 @@ public final class OutcomeRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
     /** How much of an unreadable input the failed record keeps, so an operator can see what arrived. */
     private static final int INPUT_EXCERPT = 2000;
+    /** {@code confirmed_by} of a send whose answer was lost and whose message was found in the conversation. */
+    static final String CONFIRMED_BY_CONVERSATION = "conversation";
 
     private OutcomeRecorder() {
     }
@@ -41,7 +43,7 @@ public final class OutcomeRecorder {
         String recipient = request.recipientId() != null ? request.recipientId() : result.recipientId();
         OutcomeRecord.Sent sent = new OutcomeRecord.Sent(source(exchange), account(exchange, request), recipient, request.commentId(),
                 request.idempotencyKey(), MessageKind.of(request), result.messageId(), attempts(exchange), sentAt().toString(),
-                result.usage().reported(), windowRemaining(exchange));
+                result.foundInConversation() ? CONFIRMED_BY_CONVERSATION : null, result.usage().reported(), windowRemaining(exchange));
         LOG.debug("sent {} {} for account {} to {} as {}", sent.kind().label(), sent.source(), sent.account(), request.conversation(),
                 sent.messageId());
         GatewayMetrics.of(exchange).sent(sent.account());
@@ -83,7 +85,7 @@ public final class OutcomeRecorder {
      */
     public static String firstSentRecord(FirstDelivery first, SendRequest request, String account) {
         return json(new OutcomeRecord.Sent(first.source(), account, first.recipientId(), request.commentId(), request.idempotencyKey(),
-                MessageKind.of(request), first.messageId(), first.attempts(), first.sentAt().toString(), null, null));
+                MessageKind.of(request), first.messageId(), first.attempts(), first.sentAt().toString(), null, null, null));
     }
 
     private static void failed(Exchange exchange, OutcomeRecord.Error error) {

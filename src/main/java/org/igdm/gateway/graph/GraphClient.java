@@ -1,18 +1,24 @@
 package org.igdm.gateway.graph;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -35,7 +41,8 @@ import org.igdm.gateway.request.SendRequest;
  * in; a {@link GraphSendResult} comes out, or a {@link GraphApiException} that says what to do about it:
  * {@link TransientGraphException} (retry; {@link RateLimitedException} also holds back the account),
  * {@link RejectedByGraphException} (never retry), {@link OutcomeUnknownException} (the request went out and no
- * answer came: Meta may have delivered it, so never retry blindly).
+ * answer came: Meta may have delivered it, so never retry blindly). It also reads a conversation back (Meta's
+ * Conversations API), to see whether such a send arrived.
  *
  * <p>The call blocks its thread (meant to be a virtual one), which writes the request and reads the answer on the
  * socket itself: Apache HttpClient's classic API hands nothing to other threads, so a call costs little CPU beyond
@@ -105,6 +112,33 @@ public final class GraphClient extends ServiceSupport {
         return GraphResponses.interpret(answer.status(), answer.body(), answer.usage(), request.senderAction() == null);
     }
 
+    /**
+     * The id of the account's Instagram conversation with the user (Meta's Conversations API); empty when they
+     * have none. A failed read is a {@link GraphApiException}, like a failed send.
+     */
+    public Optional<String> conversationWith(Account account, String userId) {
+        JsonNode found = read(account, endpoints.conversationsUri(account, userId));
+        for (JsonNode conversation : found.path("data")) {
+            if (conversation.hasNonNull("id")) {
+                return Optional.of(conversation.get("id").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The latest messages of a conversation, both ways, newest first (Meta shows the last 20). */
+    public List<ConversationMessage> messagesOf(Account account, String conversationId) {
+        return ConversationMessage.listOf(read(account, endpoints.conversationMessagesUri(account, conversationId)));
+    }
+
+    /** A GET, on either API with the token as {@code Authorization: Bearer}: a URL, which logs keep, never holds it. */
+    private JsonNode read(Account account, URI uri) {
+        HttpGet get = new HttpGet(uri);
+        get.setHeader("Authorization", "Bearer " + account.token().reveal());
+        Answer answer = call(get);
+        return GraphResponses.read(answer.status(), answer.body(), answer.usage());
+    }
+
     /** The body in UTF-8 under the bare media type, as Meta documents it (no charset parameter). */
     private static ByteArrayEntity utf8(String body, String mediaType) {
         return new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8), ContentType.create(mediaType));
@@ -128,18 +162,19 @@ public final class GraphClient extends ServiceSupport {
         }
     }
 
-    private Answer call(HttpPost post) {
-        ScheduledFuture<?> deadline = deadlines.schedule(post::cancel, endpoints.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    private Answer call(HttpUriRequestBase request) {
+        Instant sentAt = Instant.now();
+        ScheduledFuture<?> deadline = deadlines.schedule(request::cancel, endpoints.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return http.execute(post, Answer::of);
+            return http.execute(request, Answer::of);
         } catch (IOException failure) {
-            if (post.isCancelled()) {
-                throw late(failure);
+            if (request.isCancelled()) {
+                throw late(failure, sentAt);
             }
             if (Thread.currentThread().isInterrupted()) {
-                throw new OutcomeUnknownException("the call was interrupted while Meta had the request", failure);
+                throw new OutcomeUnknownException("the call was interrupted while Meta had the request", sentAt, failure);
             }
-            throw classify(failure);
+            throw classify(failure, sentAt);
         } finally {
             deadline.cancel(false);
         }
@@ -149,23 +184,23 @@ public final class GraphClient extends ServiceSupport {
      * A failure to connect happened before anything was sent: retried like a 5xx. Any other failure (a timeout, a
      * reset, a connection closed before the answer) may have come after Meta had the request: the outcome is unknown.
      */
-    private GraphApiException classify(IOException failure) {
+    private GraphApiException classify(IOException failure, Instant sentAt) {
         if (failure instanceof ConnectException || failure instanceof ConnectTimeoutException
                 || failure instanceof NoRouteToHostException || failure instanceof UnknownHostException
                 || failure instanceof ConnectionRequestTimeoutException) {
             return new GraphUnreachableException(failure);
         }
         if (failure instanceof SocketTimeoutException) {
-            return late(failure);
+            return late(failure, sentAt);
         }
         return new OutcomeUnknownException("the connection failed while Meta had the request ("
-                + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")", failure);
+                + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")", sentAt, failure);
     }
 
     /** Either deadline, the socket's (no byte for the whole call time) or this client's (the whole answer), passed. */
-    private OutcomeUnknownException late(Throwable cause) {
+    private OutcomeUnknownException late(Throwable cause, Instant sentAt) {
         return new OutcomeUnknownException("no complete answer from Meta within " + endpoints.callTimeout().toMillis()
-                + " ms after the request was sent", cause);
+                + " ms after the request was sent", sentAt, cause);
     }
 
     /** Once the routes have stopped: the kept-alive connections close, and the deadline thread ends. */

@@ -1,6 +1,8 @@
 package org.igdm.gateway.graph;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.igdm.gateway.account.Account;
 
@@ -22,11 +24,38 @@ public record GraphEndpoints(String facebookUrl, String instagramUrl, String api
 
     /** The Send API endpoint of the account, on its API's host; the token is never in it. */
     public URI messagesUri(Account account) {
+        return URI.create(versioned(account) + "/" + account.userId() + "/messages");
+    }
+
+    /**
+     * The Conversations API's search for the account's conversation with one user; a Page (Messenger Platform)
+     * holds Messenger conversations too, so it is asked for the Instagram ones.
+     */
+    public URI conversationsUri(Account account, String userId) {
+        String platform = switch (account.api()) {
+            case FACEBOOK -> "platform=instagram&";
+            case INSTAGRAM -> "";
+        };
+        return URI.create(versioned(account) + "/" + account.userId() + "/conversations?" + platform + "user_id=" + encoded(userId));
+    }
+
+    /** One conversation's latest messages, with what tells them apart: who, when, the text and what is attached. */
+    public URI conversationMessagesUri(Account account, String conversationId) {
+        return URI.create(versioned(account) + "/" + encoded(conversationId) + "?fields="
+                + encoded("messages{id,created_time,from,to,message,attachments}"));
+    }
+
+    private String versioned(Account account) {
         String base = switch (account.api()) {
             case FACEBOOK -> facebookUrl;
             case INSTAGRAM -> instagramUrl;
         };
-        return URI.create(base + "/" + apiVersion + "/" + account.userId() + "/messages");
+        return base + "/" + apiVersion;
+    }
+
+    /** Ids come from callers and from Meta: percent-encoded, so that none can reach another path. */
+    private static String encoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String stripSlash(String url) {

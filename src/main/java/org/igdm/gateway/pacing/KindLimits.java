@@ -13,7 +13,7 @@ import org.igdm.gateway.request.SendRequest;
 
 /**
  * Meta's per-kind limits, for each account: at most so many audio and video sends in any second, and so many
- * private replies in any hour. A request of a limited kind takes its place here before it waits for the
+ * private replies in any hour; and (not a send) at most two reads of a conversation a second. A request of a limited kind takes its place here before it waits for the
  * account's {@link AccountGate}, so it counts against both; the other kinds pass straight through.
  *
  * <p>As in the gate, a call holds its place from its start until a whole period after it ended, so however the
@@ -25,7 +25,9 @@ public final class KindLimits {
     /** The kinds Meta limits below the account's pace. */
     public enum Limited {
         AUDIO_VIDEO("audio and video sends", "second", Duration.ofSeconds(1)),
-        PRIVATE_REPLY("private replies", "hour", Duration.ofHours(1));
+        PRIVATE_REPLY("private replies", "hour", Duration.ofHours(1)),
+        /** Not a send: reading a conversation back (Meta's Conversations API), which Meta allows twice a second. */
+        CONVERSATION_READS("reads of conversations", "second", Duration.ofSeconds(1));
 
         private final String what;
         private final String per;
@@ -38,6 +40,8 @@ public final class KindLimits {
         }
     }
 
+    /** Meta's limit on the Conversations API, per account. */
+    private static final int CONVERSATION_READS_PER_SECOND = 2;
     /** How long a waiting caller sleeps at most before it looks again (the gateway may be stopping). */
     private static final long RECHECK_NANOS = 200_000_000L;
 
@@ -104,6 +108,16 @@ public final class KindLimits {
         }
     }
 
+    /** Blocks until the account may read a conversation; every return is followed by one {@link #readEnded}. */
+    public void awaitRead(String account) throws InterruptedException {
+        window(account, Limited.CONVERSATION_READS).awaitTurn();
+    }
+
+    /** The read that {@link #awaitRead} let through has ended. */
+    public void readEnded(String account) {
+        window(account, Limited.CONVERSATION_READS).callEnded();
+    }
+
     /** Waiting callers give up their turn: the gateway is shutting down and their messages stay queued. */
     public void stop() {
         stopping = true;
@@ -119,6 +133,7 @@ public final class KindLimits {
         return switch (limited) {
             case AUDIO_VIDEO -> settings.audioVideoPerSecond();
             case PRIVATE_REPLY -> settings.privateRepliesPerHour();
+            case CONVERSATION_READS -> CONVERSATION_READS_PER_SECOND;
         };
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,6 +23,7 @@ import org.igdm.gateway.support.AccountsStub.StubAccount;
 import org.igdm.gateway.support.GatewayHttp;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.LegacyJmsClient;
+import org.igdm.gateway.support.MetaConversations;
 import org.igdm.gateway.support.RunningGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +55,7 @@ class ManyAccountsTest {
         meta.configure(settings);
         settings.put("gateway.file.poll-ms", "100");
         settings.put("gateway.file.settle-ms", "300");
+        settings.put("gateway.graph.read-back-settle-ms", "50");
         gateway = RunningGateway.start(home, settings);
     }
 
@@ -158,10 +161,83 @@ class ManyAccountsTest {
     }
 
     @Test
-    void aCallThatBreaksAfterTheRequestWentOutIsNotSentAgainAndItsRecordSaysSo() {
+    void aCallThatBreaksIsReadBackInItsOwnAccountsConversationAndFoundThereIsSentOnce() {
         meta.answer(BETA, BETA.token(), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        MetaConversations.thread(meta.server(), "/facebook", true, BETA.userId(), BETA.token(), "6001",
+                MetaConversations.message("mid.beta-arrived", Instant.now(), BETA.userId(), "6001", "did it arrive?"));
 
         HttpResponse<String> answer = gateway.http().post("/messages", request("6001", "did it arrive?", "beta"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode record = GatewayHttp.json(answer);
+        assertThat(record.path("account").asText()).isEqualTo("beta");
+        assertThat(record.path("message_id").asText()).isEqualTo("mid.beta-arrived");
+        assertThat(record.path("confirmed_by").asText()).isEqualTo("conversation");
+        assertThat(record.path("attempts").asInt()).isEqualTo(1);
+        assertThat(meta.callsOf(BETA)).hasSize(1);
+        List<LoggedRequest> reads = MetaConversations.reads(meta.server());
+        assertThat(reads).extracting(LoggedRequest::getUrl).containsExactly(
+                "/facebook/v25.0/" + BETA.userId() + "/conversations?platform=instagram&user_id=6001",
+                "/facebook/v25.0/t_" + BETA.userId() + "_6001?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D");
+        reads.forEach(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer " + BETA.token()));
+        assertThat(gateway.sent()).singleElement().isEqualTo(record);
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    @Test
+    void aCallThatBreaksOnTheInstagramApiAndIsMissingFromTheConversationIsSentOnceMore() {
+        meta.answerFirstCall(GAMMA, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        MetaConversations.thread(meta.server(), "/instagram", false, GAMMA.userId(), GAMMA.token(), "6002",
+                MetaConversations.message("mid.user-wrote", Instant.now(), "6002", GAMMA.userId(), "lost?"));
+
+        HttpResponse<String> answer = gateway.http().post("/messages", request("6002", "lost?", "gamma"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode record = GatewayHttp.json(answer);
+        assertThat(record.path("attempts").asInt()).isEqualTo(2);
+        assertThat(record.path("message_id").asText()).startsWith("mid.").isNotEqualTo("mid.user-wrote");
+        assertThat(record.has("confirmed_by")).isFalse();
+        assertThat(meta.callsOf(GAMMA)).hasSize(2).allSatisfy(call -> assertCarriesOnlyItsOwnToken(GAMMA, call));
+        List<LoggedRequest> reads = MetaConversations.reads(meta.server());
+        assertThat(reads).extracting(LoggedRequest::getUrl).containsExactly(
+                "/instagram/v25.0/" + GAMMA.userId() + "/conversations?user_id=6002",
+                "/instagram/v25.0/t_" + GAMMA.userId() + "_6002?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D");
+        reads.forEach(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer " + GAMMA.token()));
+        assertThat(gateway.sent()).singleElement().isEqualTo(record);
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    @Test
+    void aQueuedMessageThatBreaksIsReadBackBeforeTheRecipientsNextMessageGoesOut() throws Exception {
+        meta.answerFirstCall(ALPHA, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        MetaConversations.thread(meta.server(), "/facebook", true, ALPHA.userId(), ALPHA.token(), "7001",
+                MetaConversations.message("mid.first-arrived", Instant.now(), ALPHA.userId(), "7001", "first"));
+
+        try (LegacyJmsClient legacy = new LegacyJmsClient(Integer.parseInt(settings.get("gateway.jms.port")))) {
+            legacy.send(Queues.SEND, request("7001", "first", "alpha"));
+            legacy.send(Queues.SEND, request("7001", "second", "alpha"));
+        }
+        gateway.awaitOutcomes(2);
+
+        assertThat(gateway.failed()).isEmpty();
+        assertThat(gateway.sent()).extracting(sent -> sent.path("message_id").asText() + " " + sent.path("confirmed_by").asText())
+                .contains("mid.first-arrived conversation");
+        List<LoggedRequest> sends = meta.callsOf(ALPHA);
+        assertThat(sends).extracting(call -> GraphStub.form(call).get("message")).containsExactly("{\"text\":\"first\"}", "{\"text\":\"second\"}");
+        List<LoggedRequest> reads = MetaConversations.reads(meta.server());
+        assertThat(reads).hasSize(2);
+        // the recipient's next message waited for the read that settled the first
+        assertThat(sends.get(1).getLoggedDate()).isAfterOrEqualTo(reads.get(1).getLoggedDate());
+    }
+
+    @Test
+    void aCallThatBreaksAndCannotBeReadBackIsNotSentAgainAndItsRecordSaysWhy() {
+        // the conversation is there, but only for another account's token: Meta refuses beta's read
+        meta.answer(BETA, BETA.token(), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        MetaConversations.thread(meta.server(), "/facebook", true, BETA.userId(), ALPHA.token(), "6003",
+                MetaConversations.message("mid.other", Instant.now(), BETA.userId(), "6003", "did it arrive?"));
+
+        HttpResponse<String> answer = gateway.http().post("/messages", request("6003", "did it arrive?", "beta"));
 
         assertThat(answer.statusCode()).isEqualTo(503);
         JsonNode record = GatewayHttp.json(answer);
@@ -169,9 +245,12 @@ class ManyAccountsTest {
         assertThat(record.path("attempts").asInt()).isEqualTo(1);
         assertThat(record.path("error").path("category").asText()).isEqualTo("exhausted");
         assertThat(record.path("error").path("message").asText()).startsWith("the connection failed while Meta had the request")
-                .contains("Meta may have delivered the message. It was not sent again");
+                .contains("Meta may have delivered the message. It was not sent again, because reading the conversation back failed");
         assertThat(meta.callsOf(BETA)).hasSize(1);
+        assertThat(MetaConversations.reads(meta.server())).singleElement()
+                .satisfies(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer " + BETA.token()));
         assertThat(gateway.failed()).singleElement().isEqualTo(record);
+        assertThat(record.toString()).doesNotContain("EAA-").doesNotContain("IGAA-");
     }
 
     private static void assertCarriesOnlyItsOwnToken(StubAccount account, LoggedRequest call) {

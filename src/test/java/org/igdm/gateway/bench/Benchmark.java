@@ -120,15 +120,20 @@ public final class Benchmark {
 
     /** The baseline: the same form bodies straight to the stub from a plain client at the same concurrency. */
     private HttpLoad.Result rawClient(StubProcess stub) throws Exception {
-        AccessToken token = new AccessToken(BenchGateway.TOKEN);
-        String url = stub.baseUrl() + "/v25.0/" + BenchGateway.USER_ID + "/messages";
         HttpLoad load = new HttpLoad(options.concurrency);
-        load.post(url, GraphForm.CONTENT_TYPE, options.warmup, i -> GraphForm.encode(SendApiBody.of(request(1, i)), token));
+        rawPosts(stub, load, 1, options.warmup);
         long self = ProcessHandle.current().pid();
         double cpuBefore = JavaProcess.cpuSeconds(self);
-        HttpLoad.Result result = load.post(url, GraphForm.CONTENT_TYPE, options.messages, i -> GraphForm.encode(SendApiBody.of(request(2, i)), token));
+        HttpLoad.Result result = rawPosts(stub, load, 2, options.messages);
         rawCpuMicros = (JavaProcess.cpuSeconds(self) - cpuBefore) * 1e6 / options.messages;
         return result;
+    }
+
+    /** Meta's form bodies of one scenario straight to the stub, as the gateway would send them. */
+    private static HttpLoad.Result rawPosts(StubProcess stub, HttpLoad load, int scenario, int count) throws Exception {
+        AccessToken token = new AccessToken(BenchGateway.TOKEN);
+        String url = stub.baseUrl() + "/v25.0/" + BenchGateway.USER_ID + "/messages";
+        return load.post(url, GraphForm.CONTENT_TYPE, count, i -> GraphForm.encode(SendApiBody.of(request(scenario, i)), token));
     }
 
     /** Startup, idle memory, the JMS source and POST /messages, on one gateway. */
@@ -151,7 +156,7 @@ public final class Benchmark {
             row("CPU per message, µs (raw client process vs gateway process, JMS source)", rawCpuMicros,
                     (JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore) * 1e6 / options.messages, "");
 
-            httpSource(gateway, raw);
+            httpSource(stub, gateway, raw);
         }
     }
 
@@ -168,13 +173,28 @@ public final class Benchmark {
         return produced;
     }
 
-    private void httpSource(BenchGateway gateway, HttpLoad.Result raw) throws Exception {
+    private void httpSource(StubProcess stub, BenchGateway gateway, HttpLoad.Result raw) throws Exception {
         HttpLoad load = new HttpLoad(options.concurrency);
         load.post(gateway.messagesUrl(), JSON, options.warmup, i -> requestJson(5, i));
+        double cpuBefore = JavaProcess.cpuSeconds(gateway.process().pid());
         HttpLoad.Result http = load.post(gateway.messagesUrl(), JSON, options.messages, i -> requestJson(6, i));
+        double cpuMicros = (JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore) * 1e6 / options.messages;
         row("POST /messages, requests/s (raw client vs gateway)", raw.perSecond(), http.perSecond(), "");
+        row("CPU per request, µs (raw client process vs gateway process, POST /messages)", rawCpuMicros, cpuMicros, "");
         latencyRow("POST /messages p50, ms (stub alone vs gateway)", raw.percentileMillis(50), http.percentileMillis(50), "overhead ≤ 1 ms");
         latencyRow("POST /messages p99, ms (stub alone vs gateway)", raw.percentileMillis(99), http.percentileMillis(99), "");
+
+        // one caller at a time: the time the gateway adds to a request when no other request competes for the CPU
+        int alone = Math.max(200, options.messages / 10);
+        HttpLoad single = new HttpLoad(1);
+        rawPosts(stub, single, 7, alone / 4);
+        HttpLoad.Result rawAlone = rawPosts(stub, single, 7, alone);
+        single.post(gateway.messagesUrl(), JSON, alone / 4, i -> requestJson(8, i));
+        HttpLoad.Result httpAlone = single.post(gateway.messagesUrl(), JSON, alone, i -> requestJson(9, i));
+        latencyRow("POST /messages p50, ms, one caller at a time (stub alone vs gateway)", rawAlone.percentileMillis(50),
+                httpAlone.percentileMillis(50), "overhead ≤ 1 ms");
+        latencyRow("POST /messages p99, ms, one caller at a time (stub alone vs gateway)", rawAlone.percentileMillis(99),
+                httpAlone.percentileMillis(99), "");
     }
 
     /** One million rows (or --file-rows) dropped in the inbox of a fresh gateway, until every row is sent (or --file-deliver-seconds). */

@@ -1,6 +1,7 @@
 package org.igdm.gateway.delivery;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,10 +10,16 @@ import static org.igdm.gateway.support.GraphStub.error;
 import static org.igdm.gateway.support.GraphStub.form;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -23,6 +30,7 @@ import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.request.SendRequest;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
+import org.igdm.gateway.support.MetaConversations;
 import org.igdm.gateway.support.RunningGateway;
 import org.igdm.gateway.support.TestLog;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +51,7 @@ class DeliveryRouteTest {
         // these tests count each message's own retries; the breaker, which trips across messages, has PacingTest
         settings.put("gateway.breaker.failure-threshold", "1000");
         settings.put("gateway.pacing.rate-limit-pause-ms", "500");
+        settings.put("gateway.graph.read-back-settle-ms", "50");
     });
 
     @BeanInject
@@ -154,25 +163,177 @@ class DeliveryRouteTest {
         });
     }
 
+    private void connectionBreaksOnce() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("breaks once").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("answered"));
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).inScenario("breaks once").whenScenarioStateIs("answered")
+                .willReturn(GraphStub.success()));
+    }
+
+    /** The account's message in its conversation with the user, as Meta shows it once it took the send. */
+    private static ObjectNode fromTheAccount(String messageId, Instant created, String userId, String text) {
+        return MetaConversations.message(messageId, created, RunningGateway.USER_ID, userId, text);
+    }
+
     @Test
-    void aConnectionThatBreaksAfterTheRequestWentOutIsNotSentAgain() {
-        // Meta may have the message: a second call could deliver it twice (a refused connection, before anything
-        // was sent, is retried: GraphClientTest)
-        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(
-                aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+    void aBrokenCallWhoseMessageTheConversationHoldsIsSentAndNotSentAgain() {
+        connectionBreaksOnce();
+        MetaConversations.thread(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "42",
+                MetaConversations.message("mid.answer", Instant.now().plusSeconds(1), "42", RunningGateway.USER_ID, "did it arrive?"),
+                fromTheAccount("mid.arrived", Instant.now(), "42", "did it arrive?"),
+                fromTheAccount("mid.older", Instant.now().minusSeconds(60), "42", "an earlier message"));
+
+        Exchange done = deliver("{\"recipient_id\":\"42\",\"message\":\"did it arrive?\"}");
+
+        assertThat(meta.sends()).hasSize(1);
+        List<LoggedRequest> reads = MetaConversations.reads(meta.server());
+        assertThat(reads).extracting(LoggedRequest::getUrl).containsExactly(
+                "/v25.0/" + RunningGateway.USER_ID + "/conversations?platform=instagram&user_id=42",
+                "/v25.0/t_" + RunningGateway.USER_ID + "_42?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D");
+        assertThat(reads).allSatisfy(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer " + RunningGateway.TOKEN));
+        assertThat(done.getMessage().getHeader(DeliveryKeys.OUTCOME)).isEqualTo("sent");
+        assertThat(gateway.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.path("message_id").asText()).isEqualTo("mid.arrived");
+            assertThat(sent.path("confirmed_by").asText()).isEqualTo("conversation");
+            assertThat(sent.path("attempts").asInt()).isEqualTo(1);
+        });
+        assertThat(gateway.failed()).isEmpty();
+        assertThat(TestLog.since(logMark)).contains("the conversation holds the message as mid.arrived: recorded as sent, not sent again");
+    }
+
+    @Test
+    void aBrokenCallWhoseMessageTheConversationLacksIsSentOnceMore() {
+        connectionBreaksOnce();
+        // the same text sent a minute ago is an earlier message, not this one
+        MetaConversations.thread(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "42",
+                fromTheAccount("mid.yesterday", Instant.now().minusSeconds(60), "42", "see you"));
+
+        Exchange done = deliver("{\"recipient_id\":\"42\",\"message\":\"see you\"}");
+
+        assertThat(meta.sends()).hasSize(2);
+        assertThat(meta.sends()).extracting(GraphStub::form).containsOnly(GraphStub.textForm("42", "see you"));
+        assertThat(MetaConversations.reads(meta.server())).hasSize(2);
+        assertThat(done.getMessage().getHeader(DeliveryKeys.OUTCOME)).isEqualTo("sent");
+        assertThat(gateway.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.path("message_id").asText()).startsWith("mid.").isNotEqualTo("mid.yesterday");
+            assertThat(sent.has("confirmed_by")).isFalse();
+            assertThat(sent.path("attempts").asInt()).isEqualTo(2);
+        });
+        assertThat(gateway.failed()).isEmpty();
+        assertThat(TestLog.since(logMark)).contains("the conversation does not hold the message: sending it again");
+    }
+
+    @Test
+    void aUserWithoutAConversationDidNotGetTheMessageAndRepeatedBreaksEndExhausted() {
+        // every call breaks, and the account has no conversation with the user: each break is read back, and sent
+        // again while the attempts last (3 here)
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        MetaConversations.thread(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "43");
+
+        deliver("{\"recipient_id\":\"43\",\"message\":\"anyone?\"}");
+
+        assertThat(meta.sends()).hasSize(3);
+        // no conversation: one read each time
+        assertThat(MetaConversations.reads(meta.server())).hasSize(3);
+        assertThat(gateway.sent()).isEmpty();
+        assertThat(gateway.failed()).singleElement().satisfies(failed -> {
+            assertThat(failed.path("error").path("category").asText()).isEqualTo("exhausted");
+            assertThat(failed.path("attempts").asInt()).isEqualTo(3);
+            assertThat(failed.path("error").path("message").asText()).startsWith("gave up after 3 attempts; the last: the connection failed")
+                    .endsWith("the conversation, read back, does not hold the message: Meta did not deliver it");
+        });
+    }
+
+    @Test
+    void aBrokenCallWhoseConversationCannotBeReadIsNotSentAgainAndItsRecordSaysWhy() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        meta.server().stubFor(get(urlPathEqualTo("/v25.0/" + RunningGateway.USER_ID + "/conversations"))
+                .willReturn(error(403, 200, null, "Requires instagram_manage_messages permission")));
 
         Exchange done = deliver("{\"recipient_id\":\"42\",\"message\":\"nobody home\"}");
 
         assertThat(meta.sends()).hasSize(1);
+        assertThat(MetaConversations.reads(meta.server())).hasSize(1);
         assertThat(done.getMessage().getHeader(DeliveryKeys.FAILURE_CATEGORY)).isEqualTo("exhausted");
         JsonNode failed = gateway.failed().get(0);
         assertThat(failed.path("error").path("category").asText()).isEqualTo("exhausted");
         assertThat(failed.path("error").path("message").asText())
                 .startsWith("the connection failed while Meta had the request")
-                .contains("Meta may have delivered the message. It was not sent again");
+                .contains("Meta may have delivered the message. It was not sent again, because reading the conversation back failed:"
+                        + " Graph API code 200 (HTTP 403): Requires instagram_manage_messages permission");
         assertThat(failed.path("attempts").asInt()).isEqualTo(1);
         assertThat(failed.path("message").asText()).isEqualTo("nobody home");
         assertThat(gateway.sent()).isEmpty();
+        assertThat(failed.toString()).doesNotContain(RunningGateway.TOKEN);
+    }
+
+    @Test
+    void aBrokenPrivateReplyCannotBeReadBackAndIsNotSentAgain() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+        deliver("{\"comment_id\":\"1790000000000077\",\"message\":\"thanks for your comment\"}");
+
+        assertThat(meta.sends()).hasSize(1);
+        assertThat(MetaConversations.reads(meta.server())).isEmpty();
+        assertThat(gateway.sent()).isEmpty();
+        assertThat(gateway.failed()).singleElement().satisfies(failed -> {
+            assertThat(failed.path("error").path("category").asText()).isEqualTo("exhausted");
+            assertThat(failed.path("error").path("message").asText()).contains("It was not sent again, because a private reply goes to"
+                    + " a comment's author, whose conversation the gateway cannot look up");
+        });
+    }
+
+    @Test
+    void aBrokenImageIsFoundByItsAttachmentAndAReactionCannotBeReadBack() {
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        ObjectNode video = fromTheAccount("mid.video", Instant.now(), "44", "");
+        video.putObject("attachments").putArray("data").addObject().putObject("video_data").put("url", "https://cdn.example/v.mp4");
+        ObjectNode image = fromTheAccount("mid.image", Instant.now(), "44", "");
+        image.putObject("attachments").putArray("data").addObject().putObject("image_data").put("url", "https://cdn.example/i.png");
+        MetaConversations.thread(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "44",
+                video, fromTheAccount("mid.text", Instant.now(), "44", "a caption"), image);
+
+        deliver("{\"recipient_id\":\"44\",\"message\":{\"attachment\":{\"type\":\"image\",\"payload\":{\"url\":\"https://example.com/i.png\"}}}}");
+        deliver("{\"recipient_id\":\"44\",\"sender_action\":\"react\",\"payload\":{\"message_id\":\"mid.user\",\"reaction\":\"love\"}}");
+
+        assertThat(meta.sends()).hasSize(2);
+        assertThat(MetaConversations.reads(meta.server())).hasSize(2);
+        assertThat(gateway.sent()).singleElement().satisfies(sent -> {
+            assertThat(sent.path("kind").asText()).isEqualTo("image");
+            assertThat(sent.path("message_id").asText()).isEqualTo("mid.image");
+        });
+        assertThat(gateway.failed()).singleElement().satisfies(failed -> {
+            assertThat(failed.path("kind").asText()).isEqualTo("reaction");
+            assertThat(failed.path("error").path("message").asText())
+                    .contains("It was not sent again, because the conversation does not show a reaction as it was sent");
+        });
+    }
+
+    @Test
+    void readingBackIsPacedAtMetasTwoReadsASecondForTheAccount() throws Exception {
+        List<String> users = List.of("51", "52", "53");
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        for (String user : users) {
+            MetaConversations.thread(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, user,
+                    fromTheAccount("mid.to" + user, Instant.now(), user, "hello " + user));
+        }
+
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String user : users) {
+                callers.submit(() -> deliver("{\"recipient_id\":\"" + user + "\",\"message\":\"hello " + user + "\"}"));
+            }
+        }
+
+        assertThat(gateway.sent()).extracting(sent -> sent.path("message_id").asText())
+                .containsExactlyInAnyOrder("mid.to51", "mid.to52", "mid.to53");
+        assertThat(meta.sends()).hasSize(3);
+        List<LoggedRequest> reads = MetaConversations.reads(meta.server());
+        assertThat(reads).hasSize(6);
+        // a read holds its place until a second after it ended: any third read came more than a second after the first
+        for (int i = 0; i + 2 < reads.size(); i++) {
+            assertThat(reads.get(i + 2).getLoggedDate().getTime() - reads.get(i).getLoggedDate().getTime())
+                    .as("reads %d and %d", i, i + 2).isGreaterThanOrEqualTo(1000);
+        }
     }
 
     @Test

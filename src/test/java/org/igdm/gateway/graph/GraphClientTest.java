@@ -2,6 +2,7 @@ package org.igdm.gateway.graph;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +11,7 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -21,6 +23,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +40,7 @@ import org.igdm.gateway.account.Account;
 import org.igdm.gateway.account.Api;
 import org.igdm.gateway.request.SendRequest;
 import org.igdm.gateway.support.GraphStub;
+import org.igdm.gateway.support.MetaConversations;
 import org.igdm.gateway.support.RunningGateway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -273,5 +277,50 @@ class GraphClientTest {
         assertTimeoutPreemptively(Duration.ofSeconds(8), () -> assertThatThrownBy(() -> impatient.send(PAGE, HELLO))
                 .isInstanceOf(OutcomeUnknownException.class)
                 .hasMessageStartingWith("no complete answer from Meta within 500 ms"));
+    }
+
+    @Test
+    void readsAConversationBackOnEitherApiWithTheTokenOnlyInTheHeader() {
+        Instant created = Instant.parse("2026-11-30T00:12:05Z");
+        ObjectNode withPicture = MetaConversations.message("mid.2", created, IG.userId(), "42", "");
+        withPicture.putObject("attachments").putArray("data").addObject().putObject("image_data").put("url", "https://cdn/x.jpg");
+        MetaConversations.thread(meta, "/facebook", true, PAGE.userId(), "EAA-page-token", "42",
+                MetaConversations.message("mid.1", created, PAGE.userId(), "42", "Hi \"there\" & bye"));
+        MetaConversations.thread(meta, "/instagram", false, IG.userId(), "IGAA-ig-token", "42", withPicture,
+                MetaConversations.message("mid.0", created.minusSeconds(5), "42", IG.userId(), "hello"));
+
+        assertThat(client.conversationWith(PAGE, "42")).contains("t_" + PAGE.userId() + "_42");
+        assertThat(client.messagesOf(PAGE, "t_" + PAGE.userId() + "_42")).containsExactly(
+                new ConversationMessage("mid.1", created, PAGE.userId(), List.of("42"), "Hi \"there\" & bye", Set.of()));
+        assertThat(client.conversationWith(IG, "42")).contains("t_" + IG.userId() + "_42");
+        assertThat(client.messagesOf(IG, "t_" + IG.userId() + "_42")).containsExactly(
+                new ConversationMessage("mid.2", created, IG.userId(), List.of("42"), "", Set.of("image_data")),
+                new ConversationMessage("mid.0", created.minusSeconds(5), "42", List.of(IG.userId()), "hello", Set.of()));
+
+        List<LoggedRequest> reads = MetaConversations.reads(meta);
+        assertThat(reads).extracting(LoggedRequest::getUrl).containsExactly(
+                "/facebook/v25.0/" + PAGE.userId() + "/conversations?platform=instagram&user_id=42",
+                "/facebook/v25.0/t_" + PAGE.userId() + "_42?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D",
+                "/instagram/v25.0/" + IG.userId() + "/conversations?user_id=42",
+                "/instagram/v25.0/t_" + IG.userId() + "_42?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D");
+        assertThat(reads.subList(0, 2)).allSatisfy(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer EAA-page-token"));
+        assertThat(reads.subList(2, 4)).allSatisfy(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer IGAA-ig-token"));
+    }
+
+    @Test
+    void aUserWithoutAConversationHasNone() {
+        MetaConversations.thread(meta, "/facebook", true, PAGE.userId(), "EAA-page-token", "77");
+
+        assertThat(client.conversationWith(PAGE, "77")).isEmpty();
+    }
+
+    @Test
+    void aFailedReadIsClassifiedLikeAFailedSendAndAnIdCannotLeaveItsPath() {
+        meta.stubFor(get(anyUrl()).willReturn(GraphStub.error(400, 100, 33, "Object does not exist")));
+        assertThatThrownBy(() -> client.conversationWith(PAGE, "42")).isInstanceOf(RejectedByGraphException.class)
+                .hasMessageContaining("code 100/33").hasMessageNotContaining("EAA-page-token");
+        meta.stubFor(get(anyUrl()).willReturn(GraphStub.error(500, 2, null, "Service temporarily unavailable")));
+        assertThatThrownBy(() -> client.messagesOf(IG, "../me/messages")).isInstanceOf(TransientGraphException.class);
+        assertThat(MetaConversations.reads(meta).get(1).getUrl()).startsWith("/instagram/v25.0/..%2Fme%2Fmessages?");
     }
 }

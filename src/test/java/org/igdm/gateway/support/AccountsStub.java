@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -49,13 +50,30 @@ public final class AccountsStub implements AutoCloseable {
 
     /** The answer to the account's calls that carry {@code token} in the account's API's place. */
     public void answer(StubAccount account, String token, ResponseDefinitionBuilder answer) {
+        server.stubFor(call(account, token).willReturn(answer));
+    }
+
+    /** The account's first call (with its own token) gets {@code first}; the later ones success. */
+    public void answerFirstCall(StubAccount account, ResponseDefinitionBuilder first) {
+        String scenario = "first call of " + account.name();
+        server.stubFor(call(account, account.token()).inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(first).willSetStateTo("answered"));
+        server.stubFor(call(account, account.token()).inScenario(scenario).whenScenarioStateIs("answered")
+                .willReturn(GraphStub.success()));
+    }
+
+    private static MappingBuilder call(StubAccount account, String token) {
         MappingBuilder call = post(urlPathEqualTo(path(account))).atPriority(1);
         if (account.api().equals("instagram")) {
             call.withHeader("Authorization", equalTo("Bearer " + token));
         } else {
             call.withRequestBody(matching("(.*&)?access_token=" + Pattern.quote(URLEncoder.encode(token, StandardCharsets.UTF_8)) + "(&.*)?"));
         }
-        server.stubFor(call.willReturn(answer));
+        return call;
+    }
+
+    public WireMockServer server() {
+        return server;
     }
 
     /** ig.graph-url: the Messenger Platform, played under /facebook. */

@@ -1,0 +1,129 @@
+package org.igdm.gateway.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.igdm.gateway.account.Account;
+import org.igdm.gateway.account.Accounts;
+import org.igdm.gateway.graph.ConversationMessage;
+import org.igdm.gateway.graph.GraphApiException;
+import org.igdm.gateway.graph.GraphClient;
+import org.igdm.gateway.graph.GraphSendResult;
+import org.igdm.gateway.graph.OutcomeUnknownException;
+import org.igdm.gateway.pacing.GatewayStoppingException;
+import org.igdm.gateway.pacing.KindLimits;
+import org.igdm.gateway.request.MessageKind;
+import org.igdm.gateway.request.SendRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles a call whose outcome is unknown by reading the conversation back (Meta's Conversations API) instead of
+ * sending again blindly: Meta's message to the recipient, as sent and no older than the call, means it was
+ * delivered (the result carries Meta's message id); none means it was not ({@link NotDeliveredException}: sent
+ * again as the retry rules allow); a request that the conversation cannot show, or a read that fails, leaves the
+ * outcome unknown, with the reason ({@link OutcomeUnknownException#notVerified}).
+ *
+ * <p>It runs on the delivery's own thread while the request's key stays claimed, so the recipient's next message
+ * waits for it. Reads are paced at Meta's limit for the account ({@link KindLimits}).
+ */
+public final class ConversationCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConversationCheck.class);
+    /**
+     * Meta's {@code created_time} has whole seconds, and Meta's clock is not ours: a message this much older than
+     * the call still counts as the call's. A message to the same user with the same text sent within it by the
+     * call before could be taken for this one.
+     */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(1);
+
+    private final Accounts accounts;
+    private final KindLimits limits;
+    private final GraphClient client;
+    private final Duration settle;
+
+    /** @param settle how long Meta is given to show a message in the conversation before it is read */
+    public ConversationCheck(Accounts accounts, KindLimits limits, GraphClient client, Duration settle) {
+        this.accounts = accounts;
+        this.limits = limits;
+        this.client = client;
+        this.settle = settle;
+    }
+
+    /** Meta's message for the request, if the conversation shows it; else one of the exceptions above. */
+    public GraphSendResult delivered(Account sender, SendRequest request, OutcomeUnknownException unknown) {
+        String unverifiable = unverifiable(request);
+        if (unverifiable != null) {
+            throw unknown.notVerified(unverifiable);
+        }
+        List<ConversationMessage> thread;
+        try {
+            Thread.sleep(settle);
+            thread = read(accounts.current(sender.name()), request.recipientId());
+        } catch (InterruptedException | GatewayStoppingException stopping) {
+            // the outcome is still unknown: released to its source, the message would be sent again blindly
+            throw unknown.notVerified("the gateway stopped before it could read the conversation back");
+        } catch (OutcomeUnknownException noAnswer) {
+            throw unknown.notVerified("reading the conversation back got no answer either (" + noAnswer.what() + ")");
+        } catch (GraphApiException refused) {
+            throw unknown.notVerified("reading the conversation back failed: " + refused.getMessage());
+        }
+        Instant since = unknown.sentAt().truncatedTo(ChronoUnit.SECONDS).minus(CLOCK_SKEW);
+        Optional<ConversationMessage> found = thread.stream().filter(message -> sameMessage(message, request, since)).findFirst();
+        if (found.isEmpty()) {
+            LOG.warn("the call for account {} to {} broke off and the conversation does not hold the message: sending it again",
+                    sender.name(), request.recipientId());
+            throw new NotDeliveredException(unknown);
+        }
+        LOG.info("the call for account {} to {} broke off, but the conversation holds the message as {}: recorded as sent, not sent again",
+                sender.name(), request.recipientId(), found.get().id());
+        return GraphSendResult.found(found.get(), request.recipientId());
+    }
+
+    /** Why the conversation cannot show whether the request arrived; null when it can. */
+    static String unverifiable(SendRequest request) {
+        MessageKind kind = MessageKind.of(request);
+        if (request.isPrivateReply()) {
+            return "a private reply goes to a comment's author, whose conversation the gateway cannot look up";
+        }
+        return switch (kind) {
+            case TEXT, QUICK_REPLIES, IMAGE, VIDEO, AUDIO, FILE -> null;
+            case null -> "its kind is unknown";
+            default -> "the conversation does not show a " + kind.label().replace('_', ' ') + " as it was sent";
+        };
+    }
+
+    /** The conversation's messages, in two reads (the conversation, then its messages), each paced. */
+    private List<ConversationMessage> read(Account account, String recipientId) throws InterruptedException {
+        Optional<String> conversation = paced(account, () -> client.conversationWith(account, recipientId));
+        return conversation.isEmpty() ? List.of() : paced(account, () -> client.messagesOf(account, conversation.get()));
+    }
+
+    private <T> T paced(Account account, Supplier<T> read) throws InterruptedException {
+        limits.awaitRead(account.name());
+        try {
+            return read.get();
+        } finally {
+            limits.readEnded(account.name());
+        }
+    }
+
+    /** From the account to the recipient, since the call, and with the request's content as far as Meta shows it. */
+    private static boolean sameMessage(ConversationMessage message, SendRequest request, Instant since) {
+        if (message.createdTime() == null || message.createdTime().isBefore(since)
+                || !message.toIds().contains(request.recipientId()) || request.recipientId().equals(message.fromId())) {
+            return false;
+        }
+        return switch (MessageKind.of(request)) {
+            case TEXT, QUICK_REPLIES -> message.text().equals(request.messageObject().path("text").asText());
+            case IMAGE -> message.text().isEmpty() && message.attachments().contains("image_data");
+            case VIDEO -> message.text().isEmpty() && message.attachments().contains("video_data");
+            // Meta shows audio and files as a file's address
+            case AUDIO, FILE -> message.text().isEmpty() && !message.attachments().isEmpty();
+            default -> false;
+        };
+    }
+}
