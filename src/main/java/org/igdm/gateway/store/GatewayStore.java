@@ -3,6 +3,9 @@ package org.igdm.gateway.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
@@ -26,6 +29,8 @@ public final class GatewayStore extends ServiceSupport {
 
     private final StoreSettings settings;
     private HikariDataSource dataSource;
+    /** The embedded store's {@link EmbeddedFileUpkeep}. */
+    private ScheduledExecutorService upkeep;
 
     public GatewayStore(StoreSettings settings) {
         this.settings = settings;
@@ -58,12 +63,21 @@ public final class GatewayStore extends ServiceSupport {
         config.setMaximumPoolSize(settings.poolSize());
         dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        if (!shared()) {
+            long every = EmbeddedFileUpkeep.EVERY.toMillis();
+            upkeep = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("store-upkeep").factory());
+            upkeep.scheduleWithFixedDelay(new EmbeddedFileUpkeep(dataSource), every, every, TimeUnit.MILLISECONDS);
+        }
         LOG.info("Store: {} (schema migrated)", shared() ? "shared PostgreSQL database " + redacted(settings.url())
                 : "embedded database under " + settings.dataDir());
     }
 
     @Override
-    protected void doStop() {
+    protected void doStop() throws InterruptedException {
+        if (upkeep != null) {
+            upkeep.shutdown();
+            upkeep.awaitTermination(10, TimeUnit.SECONDS);
+        }
         if (dataSource != null) {
             dataSource.close();
         }
@@ -72,12 +86,14 @@ public final class GatewayStore extends ServiceSupport {
     /**
      * H2 in PostgreSQL mode, so that the repositories' SQL runs unchanged on both. WRITE_DELAY=0: a commit is
      * in the file (the operating system's cache) when it returns, so a killed process loses no committed write.
+     * RETENTION_TIME: {@link EmbeddedFileUpkeep#CHUNK_RETENTION}, safe because the upkeep forces the file to disk.
      * DB_CLOSE_ON_EXIT=FALSE: H2 would close the database in a shutdown hook of its own at SIGTERM, while Camel still
      * finishes the sends under way, whose keys must still be written; the store closes it when it stops, last.
      */
     static String embeddedUrl(String dataDir) {
         return "jdbc:h2:file:" + Path.of(dataDir, "store").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME="
+                + EmbeddedFileUpkeep.CHUNK_RETENTION.toMillis() + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** A JDBC URL may carry a password (?password=...): the log gets the part before the parameters. */

@@ -1,8 +1,12 @@
 package org.igdm.gateway.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -54,7 +58,9 @@ public final class StoreBenchmark {
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         AtomicLong next = new AtomicLong();
+        AtomicLong largest = new AtomicLong();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> watch = url == null ? threads.submit(() -> watchSize(data.resolve("store.mv.db"), largest)) : null;
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
                 running.add(threads.submit(() -> {
@@ -67,6 +73,9 @@ public final class StoreBenchmark {
             for (Future<?> each : running) {
                 each.get();
             }
+            if (watch != null) {
+                watch.cancel(true);
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / sends;
@@ -75,9 +84,26 @@ public final class StoreBenchmark {
         store.stop();
 
         long bytes = url == null ? Files.size(data.resolve("store.mv.db")) : -1;
-        System.out.printf(Locale.ROOT, "| sends | callers | sends/s | writes per commit | CPU per send | store size |%n|---|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %.1f | %,.0f µs | %s |%n", sends, callers, sends / seconds, writesPerCommit, cpuMicros,
-                bytes < 0 ? "(on the server)" : String.format(Locale.ROOT, "%.1f MiB (%.0f bytes a key)", bytes / 1048576.0, (double) bytes / sends));
+        System.out.printf(Locale.ROOT, "| sends | callers | sends/s | writes per commit | CPU per send | largest while running | store size after |%n"
+                + "|---|---|---|---|---|---|---|%n");
+        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %.1f | %,.0f µs | %s | %s |%n", sends, callers, sends / seconds, writesPerCommit, cpuMicros,
+                bytes < 0 ? "(on the server)" : mib(largest.get(), sends), bytes < 0 ? "(on the server)" : mib(bytes, sends));
+    }
+
+    private static String mib(long bytes, int keys) {
+        return String.format(Locale.ROOT, "%.1f MiB (%.0f bytes a key)", bytes / 1048576.0, (double) bytes / keys);
+    }
+
+    /** The file's largest size while the sends run, looked at every 100 ms. */
+    private static Void watchSize(Path file, AtomicLong largest) throws IOException {
+        try {
+            while (true) {
+                largest.accumulateAndGet(Files.size(file), Math::max);
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException stopped) {
+            return null;
+        }
     }
 
     /** One keyed delivery's writes: claim, Meta's confirmation, the record in the sink. */
@@ -86,13 +112,22 @@ public final class StoreBenchmark {
         String messageId = "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAxOjM0MDI4MjM2Njg0MTcxMDMwMTI0NDI3" + i;
         Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long recipient = 1_000_000_000L + i;
-        byte[] fingerprint = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] fingerprint = sha256(key + "|" + messageId);
         if (!(keys.claim(key, fingerprint) instanceof IdempotencyRepository.Claim.Granted)) {
             throw new IllegalStateException("a fresh key was not granted: " + key);
         }
         keys.recordSent(key, new FirstDelivery("file:orders-2026-11-29.csv#" + i, String.valueOf(recipient), messageId, 1, sentAt),
                 String.format(Locale.ROOT, SENT_RECORD, i, recipient, key, messageId, sentAt), fingerprint);
         keys.markRecorded(key);
+    }
+
+    /** A request's fingerprint is a SHA-256, as the delivery's. */
+    private static byte[] sha256(String request) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(request.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     private static long processCpuNanos() {
