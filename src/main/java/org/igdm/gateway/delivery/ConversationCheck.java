@@ -1,8 +1,12 @@
 package org.igdm.gateway.delivery;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -28,22 +32,31 @@ import org.slf4j.LoggerFactory;
  * outcome unknown, with the reason ({@link OutcomeUnknownException#notVerified}).
  *
  * <p>It runs on the delivery's own thread while the request's key stays claimed, so the recipient's next message
- * waits for it. Reads are paced at Meta's limit for the account ({@link KindLimits}).
+ * waits for it. Reads are paced at Meta's limit for the account ({@link KindLimits}). The message ids of this
+ * gateway's own latest sends in each conversation ({@link #sent}) are never taken for the call's: the same text sent
+ * to the same user a moment before would otherwise pass for a message that never arrived.
  */
 public final class ConversationCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConversationCheck.class);
     /**
      * Meta's {@code created_time} has whole seconds, and Meta's clock is not ours: a message this much older than
-     * the call still counts as the call's. A message to the same user with the same text sent within it by the
-     * call before could be taken for this one.
+     * the call still counts as the call's. A message to the same user with the same text sent within it from
+     * elsewhere (another instance, a person) could be taken for this one; this gateway's own are skipped.
      */
     private static final Duration CLOCK_SKEW = Duration.ofSeconds(1);
+
+    /** How long after its latest send, and how many, a conversation's sends are remembered: well past the skew margin. */
+    private static final Duration RECENT = Duration.ofMinutes(1);
+    private static final int RECENT_PER_CONVERSATION = 8;
 
     private final Accounts accounts;
     private final KindLimits limits;
     private final GraphClient client;
     private final Duration settle;
+    /** By account and recipient: the message ids Meta gave this gateway's latest sends to the recipient, newest first. */
+    private final Cache<String, Deque<String>> recentSends = CacheBuilder.newBuilder()
+            .expireAfterAccess(RECENT).maximumSize(100_000).build();
 
     /** @param settle how long Meta is given to show a message in the conversation before it is read */
     public ConversationCheck(Accounts accounts, KindLimits limits, GraphClient client, Duration settle) {
@@ -72,7 +85,8 @@ public final class ConversationCheck {
             throw unknown.notVerified("reading the conversation back failed: " + refused.getMessage());
         }
         Instant since = unknown.sentAt().truncatedTo(ChronoUnit.SECONDS).minus(CLOCK_SKEW);
-        Optional<ConversationMessage> found = thread.stream().filter(message -> sameMessage(message, request, since)).findFirst();
+        Optional<ConversationMessage> found = thread.stream()
+                .filter(message -> sameMessage(message, request, since) && !sentBefore(sender, request, message.id())).findFirst();
         if (found.isEmpty()) {
             LOG.warn("the call for account {} to {} broke off and the conversation does not hold the message: sending it again",
                     sender.name(), request.recipientId());
@@ -81,6 +95,34 @@ public final class ConversationCheck {
         LOG.info("the call for account {} to {} broke off, but the conversation holds the message as {}: recorded as sent, not sent again",
                 sender.name(), request.recipientId(), found.get().id());
         return GraphSendResult.found(found.get(), request.recipientId());
+    }
+
+    /** Meta took the request as {@code result}: a later read-back in the conversation must not take it for another. */
+    public void sent(Account sender, SendRequest request, GraphSendResult result) {
+        if (request.recipientId() == null || result.messageId() == null) {
+            return;
+        }
+        Deque<String> latest = recentSends.asMap().computeIfAbsent(conversation(sender, request), any -> new ArrayDeque<>());
+        synchronized (latest) {
+            latest.addFirst(result.messageId());
+            if (latest.size() > RECENT_PER_CONVERSATION) {
+                latest.removeLast();
+            }
+        }
+    }
+
+    private boolean sentBefore(Account sender, SendRequest request, String messageId) {
+        Deque<String> latest = recentSends.getIfPresent(conversation(sender, request));
+        if (latest == null) {
+            return false;
+        }
+        synchronized (latest) {
+            return latest.contains(messageId);
+        }
+    }
+
+    private static String conversation(Account sender, SendRequest request) {
+        return sender.name() + '\n' + request.recipientId();
     }
 
     /** Why the conversation cannot show whether the request arrived; null when it can. */

@@ -209,6 +209,7 @@ public class DeliveryRoutes extends RouteBuilder {
         } catch (OutcomeUnknownException unknown) {
             result = conversationCheck.delivered(account, request, unknown);
         }
+        conversationCheck.sent(account, request, result);
         exchange.setProperty(DeliveryKeys.RESULT, result);
     }
 

@@ -224,6 +224,27 @@ class DeliveryRouteTest {
     }
 
     @Test
+    void theSameTextTheGatewayJustSentIsNotTakenForTheBrokenCallsMessage() {
+        deliver("{\"recipient_id\":\"46\",\"message\":\"thanks!\"}");
+        String first = gateway.sent().get(0).path("message_id").asText();
+        // the conversation shows that first message, as new as the broken call, with the same text
+        MetaConversations.thread(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "46",
+                fromTheAccount(first, Instant.now(), "46", "thanks!"));
+        connectionBreaksOnce();
+
+        deliver("{\"recipient_id\":\"46\",\"message\":\"thanks!\"}");
+
+        assertThat(meta.sends()).hasSize(3);
+        assertThat(MetaConversations.reads(meta.server())).hasSize(2);
+        assertThat(gateway.sent()).hasSize(2).last().satisfies(sent -> {
+            assertThat(sent.path("message_id").asText()).startsWith("mid.").isNotEqualTo(first);
+            assertThat(sent.has("confirmed_by")).isFalse();
+            assertThat(sent.path("attempts").asInt()).isEqualTo(2);
+        });
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    @Test
     void aUserWithoutAConversationDidNotGetTheMessageAndRepeatedBreaksEndExhausted() {
         // every call breaks, and the account has no conversation with the user: each break is read back, and sent
         // again while the attempts last (3 here)
