@@ -13,8 +13,9 @@ import org.igdm.gateway.request.SendRequest;
 
 /**
  * Meta's per-kind limits, for each account: at most so many audio and video sends in any second, and so many
- * private replies in any hour; and (not a send) at most two reads of a conversation a second. A request of a limited kind takes its place here before it waits for the
- * account's {@link AccountGate}, so it counts against both; the other kinds pass straight through.
+ * private replies in any hour; and (not a send) at most two reads of a conversation a second. A request of a
+ * limited kind takes its place here before it waits for the account's {@link AccountGate}, so it counts against
+ * both; the other kinds pass straight through.
  *
  * <p>As in the gate, a call holds its place from its start until a whole period after it ended, so however the
  * network delays single calls, Meta never sees more than the limit in one period. Every {@link #awaitTurn} that
