@@ -16,6 +16,7 @@ import org.igdm.gateway.delivery.DeliveryCapacity;
 import org.igdm.gateway.delivery.MessagingWindowCheck;
 import org.igdm.gateway.delivery.PacedGraphCall;
 import org.igdm.gateway.graph.GraphClient;
+import org.igdm.gateway.http.ApiKeys;
 import org.igdm.gateway.http.HttpSource;
 import org.igdm.gateway.idempotency.IdempotencyRepository;
 import org.igdm.gateway.jms.JmsIntake;
@@ -96,8 +97,9 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.getRegistry().bind(AccountsHealthCheck.BEAN, new AccountsHealthCheck(gates));
         context.getRegistry().bind(InstanceHealthCheck.BEAN, new InstanceHealthCheck(settings.instance(), store.dataSource()));
         context.getRegistry().bind(SinkHealthCheck.BEAN, new SinkHealthCheck());
-        HttpSource.configure(context, settings);
-        McpSource.configure(context);
+        ApiKeys keys = HttpSource.apiKeys(context);
+        HttpSource.configure(context, settings, keys);
+        McpSource.configure(context, keys);
     }
 
     /** Alone, each gate allows its account's whole pace; sharing the store, this instance's share of it. */

@@ -25,14 +25,18 @@ public final class HttpSource {
     private HttpSource() {
     }
 
+    /** The API keys of every door on this server ({@value #API_KEYS}): the HTTP source's and the MCP source's. */
+    public static ApiKeys apiKeys(CamelContext context) {
+        return ApiKeys.parse(context.getPropertiesComponent().resolveProperty(API_KEYS).orElse(""));
+    }
+
     /**
      * Binds {@link HttpIngress} and {@link DeliveryAnswer}, and limits the server's connections ({@link ConnectionLimits}); without API keys the server (and the management
      * endpoints, which share it) listens on loopback only, so an open gateway is never reachable from another
      * machine. Camel Main has created but not yet started the servers when configurations run, so the bind
      * address can still change.
      */
-    public static void configure(CamelContext context, GatewaySettings settings) throws Exception {
-        ApiKeys keys = ApiKeys.parse(context.getPropertiesComponent().resolveProperty(API_KEYS).orElse(""));
+    public static void configure(CamelContext context, GatewaySettings settings, ApiKeys keys) throws Exception {
         context.getRegistry().bind(HttpIngress.BEAN, new HttpIngress(keys, settings.accounts()));
         context.getRegistry().bind(DeliveryAnswer.BEAN, new DeliveryAnswer());
         MainHttpServer server = context.hasService(MainHttpServer.class);

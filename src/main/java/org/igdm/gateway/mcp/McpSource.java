@@ -2,7 +2,6 @@ package org.igdm.gateway.mcp;
 
 import org.apache.camel.CamelContext;
 import org.igdm.gateway.http.ApiKeys;
-import org.igdm.gateway.http.HttpSource;
 
 /**
  * Wires the MCP source: the beans of its YAML route. It is served by the HTTP source's server, so it takes
@@ -13,8 +12,7 @@ public final class McpSource {
     private McpSource() {
     }
 
-    public static void configure(CamelContext context) {
-        ApiKeys keys = ApiKeys.parse(context.getPropertiesComponent().resolveProperty(HttpSource.API_KEYS).orElse(""));
+    public static void configure(CamelContext context, ApiKeys keys) {
         context.getRegistry().bind(McpEndpoint.BEAN, new McpEndpoint(keys));
         context.getRegistry().bind(McpToolAnswer.BEAN, new McpToolAnswer());
     }
