@@ -49,6 +49,11 @@ class GraphSandboxTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private GraphSandbox sandbox;
 
+    /** The demo's two accounts: a Page on the Messenger Platform, and a professional account on the Instagram API. */
+    private final Account page = new Account("default", GraphSandbox.USER_ID, Api.FACEBOOK, DEMO_TOKEN, 100, null);
+    private final Account studio = new Account("studio", GraphSandbox.INSTAGRAM_USER_ID, Api.INSTAGRAM,
+            new AccessToken(GraphSandbox.INSTAGRAM_TOKEN), 100, null);
+
     @BeforeEach
     void start() {
         sandbox = new GraphSandbox(RunningGateway.freePort());
@@ -186,13 +191,14 @@ class GraphSandboxTest {
         assertError(get, 400, 100, null);
     }
 
+    /** The gateway's own Graph client, pointed at the sandbox for both APIs. */
+    private GraphClient graphClient() {
+        return new GraphClient(new GraphEndpoints(sandbox.url(), sandbox.url(), "v25.0", Duration.ofSeconds(5), Duration.ofSeconds(10)));
+    }
+
     @Test
     void playsBothApisForItsTwoAccountsEachWithItsOwnTokenInItsOwnPlace() {
-        GraphClient client = new GraphClient(new GraphEndpoints(sandbox.url(), sandbox.url(), "v25.0",
-                Duration.ofSeconds(5), Duration.ofSeconds(10)));
-        Account page = new Account("default", GraphSandbox.USER_ID, Api.FACEBOOK, DEMO_TOKEN, 100, null);
-        Account studio = new Account("studio", GraphSandbox.INSTAGRAM_USER_ID, Api.INSTAGRAM,
-                new AccessToken(GraphSandbox.INSTAGRAM_TOKEN), 100, null);
+        GraphClient client = graphClient();
         SendRequest hello = SendRequest.text("17841400000000101", "Hi");
 
         assertThat(client.send(page, hello).messageId()).startsWith("mid.");
@@ -209,11 +215,7 @@ class GraphSandboxTest {
 
     @Test
     void dropsTheConnectionOfItsMagicRecipientsAndShowsWhatItTookInTheConversations() {
-        GraphClient client = new GraphClient(new GraphEndpoints(sandbox.url(), sandbox.url(), "v25.0",
-                Duration.ofSeconds(5), Duration.ofSeconds(10)));
-        Account page = new Account("default", GraphSandbox.USER_ID, Api.FACEBOOK, DEMO_TOKEN, 100, null);
-        Account studio = new Account("studio", GraphSandbox.INSTAGRAM_USER_ID, Api.INSTAGRAM,
-                new AccessToken(GraphSandbox.INSTAGRAM_TOKEN), 100, null);
+        GraphClient client = graphClient();
         String delivered = "17841400000001408";
         String lost = "17841400000002408";
 
