@@ -78,7 +78,7 @@ public final class GraphSandbox extends ServiceSupport {
         });
         server.setExecutor(threads);
         server.createContext("/", exchange -> handle(exchange,
-                body -> meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getQuery(),
+                body -> meta.answer(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
                         exchange.getRequestHeaders().getFirst("Authorization"), body)));
         if (users != null) {
             server.createContext(SandboxUsers.PATH, exchange -> handle(exchange,

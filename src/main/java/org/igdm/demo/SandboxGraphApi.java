@@ -63,7 +63,7 @@ final class SandboxGraphApi {
     }
 
     /**
-     * @param query         the decoded query string, or null
+     * @param query         the query string as it came (still encoded), or null
      * @param authorization the {@code Authorization} header, or null
      * @param body          the request body: a form, or JSON with a Bearer token
      */
@@ -120,7 +120,8 @@ final class SandboxGraphApi {
      * as {@code Authorization: Bearer} on either API.
      */
     private SandboxAnswer read(String path, String query, String authorization) {
-        Map<String, String> parameters = query(query);
+        // a query string is encoded as a form is
+        Map<String, String> parameters = GraphForm.decode(query);
         Account account = authorization != null && authorization.startsWith(BEARER)
                 ? accounts.stream().filter(known -> known.token().matches(authorization.substring(BEARER.length()))).findFirst().orElse(null)
                 : null;
@@ -144,19 +145,6 @@ final class SandboxGraphApi {
                     + " this operation.", false));
         }
         return answer(200, account, MagicRecipient.Throttle.NONE, messages);
-    }
-
-    private static Map<String, String> query(String query) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int equals = pair.indexOf('=');
-                if (equals > 0) {
-                    parameters.put(pair.substring(0, equals), pair.substring(equals + 1));
-                }
-            }
-        }
-        return parameters;
     }
 
     /** Meta's answer to a send: the recipient, and for a message (not a sender action, whose id is null) its new id. */

@@ -175,11 +175,7 @@ class ManyAccountsTest {
         assertThat(record.path("confirmed_by").asText()).isEqualTo("conversation");
         assertThat(record.path("attempts").asInt()).isEqualTo(1);
         assertThat(meta.callsOf(BETA)).hasSize(1);
-        List<LoggedRequest> reads = MetaConversations.reads(meta.server());
-        assertThat(reads).extracting(LoggedRequest::getUrl).containsExactly(
-                "/facebook/v25.0/" + BETA.userId() + "/conversations?platform=instagram&user_id=6001",
-                "/facebook/v25.0/t_" + BETA.userId() + "_6001?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D");
-        reads.forEach(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer " + BETA.token()));
+        MetaConversations.assertReadBack(meta.server(), "/facebook", true, BETA.userId(), BETA.token(), "6001");
         assertThat(gateway.sent()).singleElement().isEqualTo(record);
         assertThat(gateway.failed()).isEmpty();
     }
@@ -198,11 +194,7 @@ class ManyAccountsTest {
         assertThat(record.path("message_id").asText()).startsWith("mid.").isNotEqualTo("mid.user-wrote");
         assertThat(record.has("confirmed_by")).isFalse();
         assertThat(meta.callsOf(GAMMA)).hasSize(2).allSatisfy(call -> assertCarriesOnlyItsOwnToken(GAMMA, call));
-        List<LoggedRequest> reads = MetaConversations.reads(meta.server());
-        assertThat(reads).extracting(LoggedRequest::getUrl).containsExactly(
-                "/instagram/v25.0/" + GAMMA.userId() + "/conversations?user_id=6002",
-                "/instagram/v25.0/t_" + GAMMA.userId() + "_6002?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D");
-        reads.forEach(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer " + GAMMA.token()));
+        MetaConversations.assertReadBack(meta.server(), "/instagram", false, GAMMA.userId(), GAMMA.token(), "6002");
         assertThat(gateway.sent()).singleElement().isEqualTo(record);
         assertThat(gateway.failed()).isEmpty();
     }

@@ -186,11 +186,7 @@ class DeliveryRouteTest {
         Exchange done = deliver("{\"recipient_id\":\"42\",\"message\":\"did it arrive?\"}");
 
         assertThat(meta.sends()).hasSize(1);
-        List<LoggedRequest> reads = MetaConversations.reads(meta.server());
-        assertThat(reads).extracting(LoggedRequest::getUrl).containsExactly(
-                "/v25.0/" + RunningGateway.USER_ID + "/conversations?platform=instagram&user_id=42",
-                "/v25.0/t_" + RunningGateway.USER_ID + "_42?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D");
-        assertThat(reads).allSatisfy(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer " + RunningGateway.TOKEN));
+        MetaConversations.assertReadBack(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "42");
         assertThat(done.getMessage().getHeader(DeliveryKeys.OUTCOME)).isEqualTo("sent");
         assertThat(gateway.sent()).singleElement().satisfies(sent -> {
             assertThat(sent.path("message_id").asText()).isEqualTo("mid.arrived");

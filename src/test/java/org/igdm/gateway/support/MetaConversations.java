@@ -1,6 +1,7 @@
 package org.igdm.gateway.support;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -63,6 +64,20 @@ public final class MetaConversations {
         message.putObject("from").put("id", fromId);
         message.putObject("to").putArray("data").addObject().put("id", toId);
         return message;
+    }
+
+    /**
+     * Meta received exactly the two reads of one read-back, in order (the conversation with the user, then its
+     * messages), each with the account's token as {@code Authorization: Bearer}; the parameters are {@link #thread}'s.
+     */
+    public static void assertReadBack(WireMockServer meta, String prefix, boolean facebook, String accountId, String token,
+            String userId) {
+        List<LoggedRequest> reads = reads(meta);
+        assertThat(reads).extracting(LoggedRequest::getUrl).containsExactly(
+                prefix + "/v25.0/" + accountId + "/conversations?" + (facebook ? "platform=instagram&" : "") + "user_id=" + userId,
+                prefix + "/v25.0/t_" + accountId + "_" + userId
+                        + "?fields=messages%7Bid%2Ccreated_time%2Cfrom%2Cto%2Cmessage%2Cattachments%7D");
+        assertThat(reads).allSatisfy(read -> assertThat(read.getHeader("Authorization")).isEqualTo("Bearer " + token));
     }
 
     /** Every read (GET) Meta received, in the order they came. */
