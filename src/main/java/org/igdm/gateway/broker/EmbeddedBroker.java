@@ -132,7 +132,8 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setExpiryAddress(SimpleString.of(Queues.EXPIRED)));
         // a message that keeps failing for reasons outside the delivery rules (a sink that cannot be written)
         // is parked on the dead-letter queue instead of looping
-        for (String queue : List.of(Queues.SEND, Queues.DELIVER)) {
+        // (ig.deliver.# is ig.deliver and every account's queue below it)
+        for (String queue : List.of(Queues.SEND, Queues.DELIVER + ".#")) {
             config.addAddressSetting(queue, new AddressSettings()
                     .setMaxDeliveryAttempts(10)
                     .setRedeliveryDelay(1000)

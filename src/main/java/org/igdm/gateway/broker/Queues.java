@@ -1,5 +1,7 @@
 package org.igdm.gateway.broker;
 
+import org.igdm.gateway.account.Accounts;
+import org.igdm.gateway.request.InvalidRequestException;
 import org.igdm.gateway.request.SendRequest;
 
 /** The queues the gateway owns on its broker, and the marks its own messages carry. */
@@ -11,8 +13,9 @@ public final class Queues {
      */
     public static final String SEND = "ig.send";
     /**
-     * The internal queue the delivery consumers read: what the intake forwards from {@link #SEND}, and what the
-     * gateway's own sources (file rows, HTTP bulk) queue directly. Only the gateway's connections may use it.
+     * The internal queues the delivery consumers read are this name and one per account below it
+     * ({@link #deliveryQueue}): what the intake forwards from {@link #SEND}, and what the gateway's own sources
+     * (file rows, HTTP bulk) queue directly. Only the gateway's connections may use them.
      */
     public static final String DELIVER = "ig.deliver";
     /** Where the broker parks a message that could not be processed after its redeliveries. */
@@ -34,6 +37,25 @@ public final class Queues {
     public static final String BATCH_ROW_PROPERTY = "IgBatchRow";
 
     private Queues() {
+    }
+
+    /**
+     * The queue a request waits on: its account's own, {@code ig.deliver.<account>}, so that an account whose
+     * messages must wait (Meta paused it, or refused its token) holds only its own consumers and never another
+     * account's. A request whose account cannot be resolved waits on {@link #DELIVER}, where the delivery answers
+     * it as invalid, naming the configured accounts; so do messages queued by a gateway before the queues per account.
+     */
+    public static String deliveryQueue(Accounts accounts, SendRequest request) {
+        try {
+            return deliveryQueue(accounts.resolve(request.account()).name());
+        } catch (InvalidRequestException unknownAccount) {
+            return DELIVER;
+        }
+    }
+
+    /** The queue of one account's requests ({@link #deliveryQueue(Accounts, SendRequest)}). */
+    public static String deliveryQueue(String account) {
+        return DELIVER + "." + account;
     }
 
     /**

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  *       {@value #IDLE_CONSUMERS} of them wait while there is nothing to deliver: more start as messages queue up,
  *       and each one beyond stops after ten empty receives (Spring's listener container). An idle consumer is not
  *       free: every second it asks the broker for a message (with no prefetch, a round trip) and commits its empty
- *       transaction; a thousand of them took 38 % of a core on a gateway with nothing to do.</li>
+ *       transaction; a thousand of them took 38 % of a core on a gateway with nothing to do. Each account's queue
+ *       gets its part of both figures, by its pace ({@link #share}).</li>
  *   <li>Callers that wait for Meta over HTTP ({@value #HTTP_CALLERS}) or MCP ({@value #MCP_CALLERS}): as many as
  *       the accounts can serve in {@link #CALLER_WAIT_SECONDS} s at their paces; more are told to come back.</li>
  * </ul>
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryCapacity {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryCapacity.class);
-    static final String JMS_CONSUMERS = "gateway.jms.consumers";
-    static final String IDLE_CONSUMERS = "gateway.jms.idle-consumers";
+    public static final String JMS_CONSUMERS = "gateway.jms.consumers";
+    public static final String IDLE_CONSUMERS = "gateway.jms.idle-consumers";
     static final String HTTP_CALLERS = "gateway.http.max-concurrent-sends";
     static final String MCP_CALLERS = "gateway.mcp.max-concurrent-calls";
     /** Meta usually answers in 100 to 300 ms; this covers the slow end with room. */
@@ -48,6 +49,14 @@ public final class DeliveryCapacity {
     /** Consumers kept while the queue is empty: the fewest consumers, or all of them when there are fewer. */
     static int idleConsumers(int consumers) {
         return Math.min(MIN_CONSUMERS, consumers);
+    }
+
+    /**
+     * One account's part of an instance's consumers (or of its idle ones): in proportion to its pace, at least one,
+     * and never so many that the accounts together take more than all of them (unless there are more accounts).
+     */
+    public static int share(int consumers, double accountSendsPerSecond, double totalSendsPerSecond) {
+        return Math.max(1, (int) Math.floor(consumers * accountSendsPerSecond / totalSendsPerSecond));
     }
 
     /** Callers that may wait for Meta at once through one door. */

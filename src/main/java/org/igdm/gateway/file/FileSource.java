@@ -19,9 +19,9 @@ import org.igdm.gateway.delivery.OutcomeRecorder;
 
 /**
  * The Java side of {@code routes/file-source.camel.yaml}: the route hands it each complete file from the inbox, and
- * moves the file on when it returns. Rows go to {@code ig.deliver} through the {@code jms} component's
- * connection factory (the broker the rest of the gateway uses); failed records go to the failed sink. Each file
- * is a batch ({@link Batches}); a refused row's outcome is fed to it once its record is written.
+ * moves the file on when it returns. Rows go to their accounts' queues ({@code ig.deliver.<account>}) through the
+ * {@code jms} component's connection factory (the broker the rest of the gateway uses); failed records go to the
+ * failed sink. Each file is a batch ({@link Batches}); a refused row's outcome is fed to it once its record is written.
  */
 public final class FileSource {
 
@@ -43,9 +43,9 @@ public final class FileSource {
         CamelContext context = exchange.getContext();
         boolean resumed = interrupted.begin(path);
         Batches batches = Batches.of(context);
+        Accounts accounts = settings(context).accounts();
         try (ProducerTemplate records = context.createProducerTemplate();
-                RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory(), resumed)) {
-            Accounts accounts = settings(context).accounts();
+                RowQueue queue = new JmsRowQueue(context.getComponent("jms", JmsComponent.class).getConnectionFactory(), accounts, resumed)) {
             ingest.run(path, name(exchange), ledger(path, batches), queue, (at, source, row) ->
                     batches.recordWritten(writeFailed(records, source, record -> {
                         record.setProperty(BatchRow.PROPERTY, at);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.jms.JmsConstants;
 import org.apache.camel.processor.ThrottlerRejectedExecutionException;
 import org.apache.camel.util.ObjectHelper;
 import org.igdm.gateway.Json;
@@ -105,10 +106,14 @@ public final class HttpIngress {
         return valid;
     }
 
-    /** One element of a bulk request as the JMS message for queue ig.deliver: canonical JSON, grouped per recipient. */
+    /**
+     * One element of a bulk request as the JMS message for its account's queue (ig.deliver.&lt;account&gt;): canonical
+     * JSON, grouped per recipient.
+     */
     public void toQueueMessage(Exchange exchange) throws JsonProcessingException {
         SendRequest request = exchange.getMessage().getBody(SendRequest.class);
         Message message = exchange.getMessage();
+        message.setHeader(JmsConstants.JMS_DESTINATION_NAME, Queues.deliveryQueue(accounts, request));
         message.setHeader(Queues.SOURCE_PROPERTY, SOURCE);
         // Artemis delivers one group's messages in order to one consumer: an account's messages to a recipient stay in order
         message.setHeader(Queues.GROUP_PROPERTY, Queues.group(request));

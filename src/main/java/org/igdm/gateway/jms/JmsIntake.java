@@ -2,7 +2,6 @@ package org.igdm.gateway.jms;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -19,7 +18,9 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 import org.igdm.gateway.GatewaySettings;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.BrokerWiring;
+import org.igdm.gateway.broker.DeliveryProducer;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.delivery.OutcomeRecorder;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The JMS door. Legacy applications put requests on the public queue {@code ig.send}; this intake, its only
  * consumer in the cluster ({@code ig.send} is an exclusive queue), reads each one whatever protocol brought it,
- * validates it, and forwards it to the internal queue {@code ig.deliver}, where the delivery consumers take it:
+ * validates it, and forwards it to its account's internal queue {@code ig.deliver.<account>}, where the delivery
+ * consumers take it ({@link DeliveryProducer}):
  * <ul>
  *   <li>grouped by account and conversation ({@link Queues#group}), so that one recipient's messages keep the
  *       order in which the producer sent them, though the producer set no property;</li>
@@ -55,13 +57,15 @@ public final class JmsIntake extends ServiceSupport {
     private static final String SOURCE = "jms";
 
     private final ConnectionFactory connections;
+    private final Accounts accounts;
     private final ProducerTemplate records;
     private final String failedSink;
     private volatile boolean running;
     private Thread worker;
 
-    private JmsIntake(ConnectionFactory connections, ProducerTemplate records, String failedSink) {
+    private JmsIntake(ConnectionFactory connections, Accounts accounts, ProducerTemplate records, String failedSink) {
         this.connections = connections;
+        this.accounts = accounts;
         this.records = records;
         this.failedSink = failedSink;
     }
@@ -70,7 +74,7 @@ public final class JmsIntake extends ServiceSupport {
     public static void wire(CamelContext context, GatewaySettings settings) throws Exception {
         ConnectionFactory connections = context.getRegistry()
                 .lookupByNameAndType(BrokerWiring.CONSUMER_CONNECTIONS, ConnectionFactory.class);
-        JmsIntake intake = new JmsIntake(connections, context.createProducerTemplate(), settings.failedSink());
+        JmsIntake intake = new JmsIntake(connections, settings.accounts(), context.createProducerTemplate(), settings.failedSink());
         context.addStartupListener((started, alreadyStarted) -> intake.start());
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -104,11 +108,10 @@ public final class JmsIntake extends ServiceSupport {
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 // on a broker where ig.send does not exist yet, it is made exclusive as on the embedded one
                 MessageConsumer requests = session.createConsumer(session.createQueue(Queues.SEND + "?exclusive=true"));
-                MessageProducer deliveries = session.createProducer(session.createQueue(Queues.DELIVER));
-                deliveries.setDeliveryMode(DeliveryMode.PERSISTENT);
+                DeliveryProducer deliveries = new DeliveryProducer(session, accounts);
                 MessageProducer replies = session.createProducer(null);
                 connection.start();
-                LOG.info("The JMS intake takes requests from {} to {}", Queues.SEND, Queues.DELIVER);
+                LOG.info("The JMS intake takes requests from {} to {}.<account>", Queues.SEND, Queues.DELIVER);
                 while (running) {
                     forwardBatch(session, requests, deliveries, replies);
                 }
@@ -123,7 +126,7 @@ public final class JmsIntake extends ServiceSupport {
         }
     }
 
-    private void forwardBatch(Session session, MessageConsumer requests, MessageProducer deliveries, MessageProducer replies)
+    private void forwardBatch(Session session, MessageConsumer requests, DeliveryProducer deliveries, MessageProducer replies)
             throws Exception {
         Message message = requests.receive(POLL_MILLIS);
         int taken = 0;
@@ -136,7 +139,7 @@ public final class JmsIntake extends ServiceSupport {
         }
     }
 
-    private void take(Session session, Message message, MessageProducer deliveries, MessageProducer replies) throws Exception {
+    private void take(Session session, Message message, DeliveryProducer deliveries, MessageProducer replies) throws Exception {
         String correlationId = ClientMessage.correlationId(message);
         Destination replyTo = ClientMessage.replyTo(session, message);
         String text = null;
@@ -144,10 +147,9 @@ public final class JmsIntake extends ServiceSupport {
             text = ClientMessage.text(message);
             SendRequest request = RequestJson.parse(text);
             TextMessage delivery = session.createTextMessage(Json.MAPPER.writeValueAsString(request));
-            delivery.setStringProperty(Queues.GROUP_PROPERTY, Queues.group(request));
             delivery.setJMSCorrelationID(correlationId);
             delivery.setJMSReplyTo(replyTo);
-            deliveries.send(delivery);
+            deliveries.send(request, delivery);
         } catch (InvalidRequestException invalid) {
             Exchange record = recordInvalid(text, invalid);
             if (replyTo != null) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.igdm.gateway.account.ManyAccountsTest.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.igdm.gateway.Json;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.support.AccountsStub;
 import org.igdm.gateway.support.AccountsStub.StubAccount;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.Test;
  * One account throttled by Meta, or refused for its token, while another keeps sending: the other's callers are
  * answered at once with their messages sent on the first attempt, the troubled account's queued messages wait
  * instead of failing, and a refused account resumes once its token file holds a new token, without a restart.
- * Nothing is lost. (The waiting messages each hold a JMS consumer while they wait, so the other account sends
- * through HTTP here; see docs/accounts.md.)
+ * Nothing is lost. Each account's queued messages wait on its own queue with its own consumers: a backlog of the
+ * troubled account's, larger than all the consumers of the gateway, holds up nothing of another's.
  */
 class AccountIsolationTest {
 
@@ -61,6 +63,8 @@ class AccountIsolationTest {
         settings.put("gateway.accounts.token-reload-ms", "200");
         settings.put("gateway.pacing.rate-limit-pause-ms", "300");
         settings.put("gateway.pacing.max-pause-ms", "600");
+        // six consumers in all, two for each account's queue: a backlog of one account's outnumbers them all
+        settings.put("gateway.jms.consumers", "6");
         gateway = RunningGateway.start(home, settings);
         http = gateway.http();
     }
@@ -175,6 +179,41 @@ class AccountIsolationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/observe/health").statusCode() == 200);
         assertThat(gateway.sent()).hasSize(13);
         assertThat(gateway.failed()).hasSize(1);
+    }
+
+    @Test
+    void aRefusedAccountsBacklogOnTheQueueHoldsUpNoOtherAccountsQueuedMessages() throws Exception {
+        Files.writeString(gammaTokenFile, EXPIRED);
+        await().atMost(Duration.ofSeconds(10)).until(() -> tokenNow("gamma").equals(EXPIRED));
+        String[] backlog = new String[12];
+        for (int i = 0; i < backlog.length; i++) {
+            backlog[i] = "gamma backlog " + i;
+        }
+        queue("gamma", "6101", backlog);
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/observe/health").statusCode() == 503);
+
+        for (int i = 0; i < 10; i++) {
+            queue("beta", String.valueOf(9100 + i), "beta queued " + i);
+        }
+
+        // twelve of gamma's messages wait for a token, more than the gateway's six consumers, and beta's go out
+        await().atMost(Duration.ofSeconds(20)).until(() -> sentFor("beta").size() == 10);
+        assertThat(sentFor("beta")).allSatisfy(record -> assertThat(record.path("attempts").asInt()).isEqualTo(1));
+        assertThat(sentFor("gamma")).isEmpty();
+        assertThat(gateway.failed()).isEmpty();
+        assertThat(callsWithBearer(EXPIRED)).isEqualTo(1);
+
+        Files.writeString(gammaTokenFile, GAMMA.token());
+        await().atMost(Duration.ofSeconds(30)).until(() -> sentFor("gamma").size() == backlog.length);
+        // one recipient's backlog, in the order it was queued
+        List<String> texts = new ArrayList<>();
+        for (LoggedRequest call : meta.callsOf(GAMMA)) {
+            if (("Bearer " + GAMMA.token()).equals(call.getHeader("Authorization"))) {
+                texts.add(Json.MAPPER.readTree(call.getBodyAsString()).path("message").path("text").asText());
+            }
+        }
+        assertThat(texts).containsExactly(backlog);
+        assertThat(gateway.failed()).isEmpty();
     }
 
     private static long callsWithBearer(String token) {

@@ -74,7 +74,7 @@ class BatchResultsTest {
                 && gateway().sent().size() >= 100);
         String id = batchOf(MixedBatch.NAME).path("id").asText();
         // delivery stops half-way (the messages in flight end first): the counts must be the sinks' now
-        gateway().context().getRouteController().stopRoute("jms-source");
+        gateway().stopDeliveryConsumers();
         try {
             JsonNode running = get("/batches/" + id);
             Map<Integer, List<JsonNode>> byRow = MixedBatch.sinkRecordsByRow(new RunningGateway.Sinks(gateway().home()), MixedBatch.NAME);
@@ -94,7 +94,7 @@ class BatchResultsTest {
                     + running.path("queued").asLong() + " queued, " + running.path("sent").asLong() + " sent, "
                     + running.path("failed").asLong() + " failed, " + pending + " pending");
         } finally {
-            gateway().context().getRouteController().startRoute("jms-source");
+            gateway().startDeliveryConsumers();
         }
 
         await().atMost(Duration.ofSeconds(300)).until(() -> !MixedBatch.resultFiles(gateway().home(), MixedBatch.NAME).isEmpty());

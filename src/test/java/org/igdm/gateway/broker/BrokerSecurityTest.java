@@ -9,6 +9,7 @@ import jakarta.jms.Session;
 import java.io.IOException;
 import java.time.Duration;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.LegacyClient;
 import org.igdm.gateway.support.LegacyClient.Protocol;
@@ -69,15 +70,18 @@ class BrokerSecurityTest {
     void aClientCanNeitherReadTheGatewaysQueuesNorWriteToTheInternalOne() throws Exception {
         try (LegacyClient client = Protocol.CORE.connect(port(), USER, PASSWORD)) {
             Session session = ((LegacyClient.JakartaJmsClient) client).session();
-            for (String queue : new String[] {Queues.SEND, Queues.DELIVER, Queues.DEAD_LETTERS}) {
+            String accountsQueue = Queues.deliveryQueue(Accounts.DEFAULT);
+            for (String queue : new String[] {Queues.SEND, Queues.DELIVER, accountsQueue, Queues.DEAD_LETTERS}) {
                 assertThatThrownBy(() -> session.createConsumer(session.createQueue(queue))).as("consume " + queue)
                         .isInstanceOf(JMSSecurityException.class);
                 assertThatThrownBy(() -> session.createBrowser(session.createQueue(queue)).getEnumeration()).as("browse " + queue)
                         .isInstanceOf(JMSSecurityException.class);
             }
-            assertThatThrownBy(() -> session.createProducer(session.createQueue(Queues.DELIVER))
-                    .send(session.createTextMessage("{\"recipient_id\":\"702\",\"message\":\"past the intake\"}")))
-                    .as("send to " + Queues.DELIVER).isInstanceOf(JMSSecurityException.class);
+            for (String queue : new String[] {Queues.DELIVER, accountsQueue}) {
+                assertThatThrownBy(() -> session.createProducer(session.createQueue(queue))
+                        .send(session.createTextMessage("{\"recipient_id\":\"702\",\"message\":\"past the intake\"}")))
+                        .as("send to " + queue).isInstanceOf(JMSSecurityException.class);
+            }
         }
         try (LegacyClient client = Protocol.OPENWIRE.connect(port(), USER, PASSWORD)) {
             javax.jms.Session session = ((LegacyClient.JavaxJmsClient) client).session();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.component.jms.JmsConsumer;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.LegacyJmsClient;
@@ -85,14 +86,30 @@ class JmsSourceTest {
 
     @Test
     void theSourceRouteCanBeStoppedAndStartedAgain() throws Exception {
-        gateway.context().getRouteController().stopRoute("jms-source");
+        gateway.stopDeliveryConsumers();
         legacy.send(Queues.SEND, "{\"recipient_id\":\"556\",\"message\":\"queued while stopped\"}");
         Thread.sleep(500);
         assertThat(meta.sends()).isEmpty();
 
-        gateway.context().getRouteController().startRoute("jms-source");
+        gateway.startDeliveryConsumers();
         gateway.awaitOutcomes(1);
         assertThat(gateway.sent()).singleElement().satisfies(r -> assertThat(r.path("recipient_id").asText()).isEqualTo("556"));
+    }
+
+    @Test
+    void theIntakeQueuesOnTheAccountsOwnQueueAndWhatAnEarlierVersionQueuedOnIgDeliverIsStillSent() throws Exception {
+        gateway.stopDeliveryConsumers();
+        legacy.send(Queues.SEND, "{\"recipient_id\":\"557\",\"message\":\"through the intake\"}");
+        legacy.send(Queues.DELIVER, "{\"recipient_id\":\"558\",\"message\":\"queued before the upgrade\"}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> legacy.depth(Queues.deliveryQueue(Accounts.DEFAULT)) == 1);
+        assertThat(legacy.depth(Queues.DELIVER)).isEqualTo(1);
+
+        gateway.startDeliveryConsumers();
+        gateway.awaitOutcomes(2);
+        assertThat(gateway.sent()).extracting(r -> r.path("recipient_id").asText()).containsExactlyInAnyOrder("557", "558");
+        assertThat(meta.sends()).hasSize(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> legacy.depth(Queues.deliveryQueue(Accounts.DEFAULT)) == 0
+                && legacy.depth(Queues.DELIVER) == 0);
     }
 
     @Test
@@ -199,7 +216,7 @@ class JmsSourceTest {
     @Test
     void consumersGrowWithTheQueueUpToTheDerivedCountAndOnlySixteenWaitWhileItIsEmpty() throws Exception {
         DefaultMessageListenerContainer consumers = (DefaultMessageListenerContainer)
-                ((JmsConsumer) gateway.context().getRoute("jms-source").getConsumer()).getListenerContainer();
+                ((JmsConsumer) gateway.context().getRoute("jms-source-default").getConsumer()).getListenerContainer();
         // one account at the default 100 sends/s: up to 50 consumers, 16 of them while ig.deliver is empty
         await().atMost(Duration.ofSeconds(30)).until(() -> consumers.getScheduledConsumerCount() == 16);
         assertThat(consumers.getMaxConcurrentConsumers()).isEqualTo(50);

@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
 import org.apache.activemq.artemis.api.jms.ActiveMQJMSClient;
 import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.support.GatewayHttp;
 import org.igdm.gateway.support.GatewayProcess;
@@ -184,7 +185,7 @@ class LargeFileTest {
             Session session = client.session();
             Queue replies = session.createTemporaryQueue();
             Message question = session.createMessage();
-            JMSManagementHelper.putAttribute(question, ResourceNames.QUEUE + Queues.DELIVER, "messageCount");
+            JMSManagementHelper.putAttribute(question, ResourceNames.QUEUE + Queues.deliveryQueue(Accounts.DEFAULT), "messageCount");
             question.setJMSReplyTo(replies);
             session.createProducer(ActiveMQJMSClient.createQueue("activemq.management")).send(question);
             Message answer = session.createConsumer(replies).receive(30_000);

@@ -31,6 +31,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.delivery.DeliveryKeys;
 import org.igdm.gateway.support.GraphStub;
@@ -140,7 +141,7 @@ class JmsDoorFuzzTest {
         }
         assertThat(replyConsumer.receive(posted.withReplyTo() ? 50 : 1)).as("a second reply").isNull();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .until(() -> client.depth(Queues.SEND) == 0 && client.depth(Queues.DELIVER) == 0);
+                .until(() -> client.depth(Queues.SEND) == 0 && client.depth(Queues.deliveryQueue(Accounts.DEFAULT)) == 0);
         assertThat(client.depth(Queues.DEAD_LETTERS)).as("messages on the dead-letter queue").isZero();
         assertThat(since.log()).as("the log").doesNotContain(" ERROR ").doesNotContain("could not take requests");
     }

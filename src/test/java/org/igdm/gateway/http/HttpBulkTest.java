@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
@@ -129,7 +130,7 @@ class HttpBulkTest {
 
     private static List<Message> browse(LegacyJmsClient legacy) throws Exception {
         List<Message> messages = new ArrayList<>();
-        try (QueueBrowser browser = legacy.session().createBrowser(legacy.session().createQueue(Queues.DELIVER))) {
+        try (QueueBrowser browser = legacy.session().createBrowser(legacy.session().createQueue(Queues.deliveryQueue(Accounts.DEFAULT)))) {
             Collections.list(browser.getEnumeration()).forEach(m -> messages.add((Message) m));
         }
         return messages;

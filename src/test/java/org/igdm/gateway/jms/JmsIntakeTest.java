@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.LegacyClient;
@@ -177,7 +178,7 @@ class JmsIntakeTest {
 
     private static void assertQueuesDrained() throws Exception {
         try (LegacyJmsClient browser = new LegacyJmsClient(port())) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> browser.depth(Queues.SEND) == 0 && browser.depth(Queues.DELIVER) == 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> browser.depth(Queues.SEND) == 0 && browser.depth(Queues.deliveryQueue(Accounts.DEFAULT)) == 0);
             assertThat(browser.depth(Queues.DEAD_LETTERS)).isZero();
         }
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.support.GatewayFixture;
 import org.igdm.gateway.support.GraphStub;
@@ -154,7 +155,7 @@ class LegacyProtocolsTest {
 
     private static void assertQueuesDrained() throws Exception {
         try (LegacyJmsClient browser = new LegacyJmsClient(port())) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> browser.depth(Queues.SEND) == 0 && browser.depth(Queues.DELIVER) == 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> browser.depth(Queues.SEND) == 0 && browser.depth(Queues.deliveryQueue(Accounts.DEFAULT)) == 0);
             assertThat(browser.depth(Queues.DEAD_LETTERS)).isZero();
         }
     }

@@ -1,5 +1,6 @@
 package org.igdm.gateway.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,9 +23,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Route;
 import org.apache.camel.main.Main;
 import org.igdm.gateway.Application;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.broker.DeliveryConsumers;
 
 /**
  * The real gateway in this JVM, started as {@code java -jar} would start it (same Main, same application.properties,
@@ -135,6 +138,25 @@ public final class RunningGateway implements AutoCloseable {
 
     public ProducerTemplate producer() {
         return context().createProducerTemplate();
+    }
+
+    /** Stops every delivery consumer (one route per delivery queue); the messages in flight end first. */
+    public void stopDeliveryConsumers() throws Exception {
+        for (Route route : deliveryConsumers()) {
+            context.getRouteController().stopRoute(route.getRouteId());
+        }
+    }
+
+    public void startDeliveryConsumers() throws Exception {
+        for (Route route : deliveryConsumers()) {
+            context.getRouteController().startRoute(route.getRouteId());
+        }
+    }
+
+    private List<Route> deliveryConsumers() {
+        List<Route> routes = context.getRoutes().stream().filter(route -> DeliveryConsumers.TEMPLATE.equals(route.getGroup())).toList();
+        assertThat(routes).as("delivery consumer routes").isNotEmpty();
+        return routes;
     }
 
     /** Real HTTP calls to this gateway's HTTP source and /observe endpoints. */

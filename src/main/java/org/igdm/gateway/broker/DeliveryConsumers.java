@@ -1,0 +1,70 @@
+package org.igdm.gateway.broker;
+
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.Model;
+import org.igdm.gateway.GatewaySettings;
+import org.igdm.gateway.account.Account;
+import org.igdm.gateway.account.Accounts;
+import org.igdm.gateway.delivery.DeliveryCapacity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The delivery consumers: one route per delivery queue, made from the route template {@value #TEMPLATE}
+ * (routes/jms-source.camel.yaml). Each account's queue gets its part of the instance's consumers, by its pace, so
+ * that an account whose messages wait (paused by Meta, or its token refused) holds its own consumers only; the
+ * queue {@link Queues#DELIVER} gets one consumer while it is empty and may grow to all of them for a backlog queued
+ * before the queues per account.
+ */
+public class DeliveryConsumers extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryConsumers.class);
+    /** The template's id, and the group of its routes. */
+    public static final String TEMPLATE = "jms-source";
+
+    @BeanInject
+    private GatewaySettings settings;
+
+    @Override
+    public void configure() {
+        Accounts accounts = settings.accounts();
+        int consumers = setting(DeliveryCapacity.JMS_CONSUMERS);
+        int idleConsumers = setting(DeliveryCapacity.IDLE_CONSUMERS);
+        double total = accounts.totalSendsPerSecond();
+        for (Account account : accounts.all()) {
+            consumers(TEMPLATE + "-" + account.name(), Queues.deliveryQueue(account.name()),
+                    DeliveryCapacity.share(consumers, account.maxSendsPerSecond(), total),
+                    DeliveryCapacity.share(idleConsumers, account.maxSendsPerSecond(), total));
+        }
+        consumers(TEMPLATE, Queues.DELIVER, consumers, 1);
+    }
+
+    private void consumers(String routeId, String queue, int most, int idle) {
+        templatedRoute(TEMPLATE).routeId(routeId)
+                .parameter("queue", queue)
+                .parameter("consumers", String.valueOf(most))
+                .parameter("idle-consumers", String.valueOf(Math.min(idle, most)));
+    }
+
+    /**
+     * Without the template (an operator left routes/jms-source.camel.yaml out, or replaced it with routes of their own),
+     * this instance delivers nothing from the queues, and says so.
+     */
+    @Override
+    public void addTemplatedRoutesToCamelContext(CamelContext context) throws Exception {
+        if (context.getCamelContextExtension().getContextPlugin(Model.class).getRouteTemplateDefinition(TEMPLATE) == null) {
+            LOG.warn("No route template '{}' is loaded, so this instance delivers nothing from the queues {} and {}.<account>:"
+                    + " a jms-source.camel.yaml of your own must define that template, as the packaged one does", TEMPLATE,
+                    Queues.DELIVER, Queues.DELIVER);
+            return;
+        }
+        super.addTemplatedRoutesToCamelContext(context);
+    }
+
+    private int setting(String key) {
+        return Integer.parseInt(getContext().getPropertiesComponent().resolveProperty(key)
+                .orElseThrow(() -> new IllegalStateException(key + " is sized before the routes are built")).strip());
+    }
+}
