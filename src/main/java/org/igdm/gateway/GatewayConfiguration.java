@@ -45,7 +45,8 @@ public class GatewayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         GatewaySettings settings = GatewaySettings.from(context.getPropertiesComponent());
         context.getRegistry().bind("gatewaySettings", settings);
-        DeliveryCapacity.size(context.getPropertiesComponent(), settings.accounts().totalSendsPerSecond());
+        context.getRegistry().bind(DeliveryCapacity.JmsConsumers.BEAN,
+                DeliveryCapacity.size(context.getPropertiesComponent(), settings.accounts().totalSendsPerSecond()));
         // the database first (started here, migrated, stopped last): everything durable below may keep its state there
         GatewayStore store = new GatewayStore(settings.store());
         store.start();

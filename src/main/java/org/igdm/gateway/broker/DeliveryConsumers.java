@@ -26,26 +26,24 @@ public class DeliveryConsumers extends RouteBuilder {
 
     @BeanInject
     private GatewaySettings settings;
+    @BeanInject
+    private DeliveryCapacity.JmsConsumers consumers;
 
     @Override
     public void configure() {
         Accounts accounts = settings.accounts();
-        int consumers = setting(DeliveryCapacity.JMS_CONSUMERS);
-        int idleConsumers = setting(DeliveryCapacity.IDLE_CONSUMERS);
-        double total = accounts.totalSendsPerSecond();
         for (Account account : accounts.all()) {
             consumers(TEMPLATE + "-" + account.name(), Queues.deliveryQueue(account.name()),
-                    DeliveryCapacity.share(consumers, account.maxSendsPerSecond(), total),
-                    DeliveryCapacity.share(idleConsumers, account.maxSendsPerSecond(), total));
+                    consumers.share(account.maxSendsPerSecond(), accounts.totalSendsPerSecond()));
         }
-        consumers(TEMPLATE, Queues.DELIVER, consumers, 1);
+        consumers(TEMPLATE, Queues.DELIVER, new DeliveryCapacity.JmsConsumers(consumers.most(), 1));
     }
 
-    private void consumers(String routeId, String queue, int most, int idle) {
+    private void consumers(String routeId, String queue, DeliveryCapacity.JmsConsumers these) {
         templatedRoute(TEMPLATE).routeId(routeId)
                 .parameter("queue", queue)
-                .parameter("consumers", String.valueOf(most))
-                .parameter("idle-consumers", String.valueOf(Math.min(idle, most)));
+                .parameter("consumers", String.valueOf(these.most()))
+                .parameter("idle-consumers", String.valueOf(these.idle()));
     }
 
     /**
@@ -61,10 +59,5 @@ public class DeliveryConsumers extends RouteBuilder {
             return;
         }
         super.addTemplatedRoutesToCamelContext(context);
-    }
-
-    private int setting(String key) {
-        return Integer.parseInt(getContext().getPropertiesComponent().resolveProperty(key)
-                .orElseThrow(() -> new IllegalStateException(key + " is sized before the routes are built")).strip());
     }
 }

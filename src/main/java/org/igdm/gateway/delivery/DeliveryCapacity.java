@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *       and each one beyond stops after ten empty receives (Spring's listener container). An idle consumer is not
  *       free: every second it asks the broker for a message (with no prefetch, a round trip) and commits its empty
  *       transaction; a thousand of them took 38 % of a core on a gateway with nothing to do. Each account's queue
- *       gets its part of both figures, by its pace ({@link #share}).</li>
+ *       gets its part of both figures, by its pace ({@link JmsConsumers#share}).</li>
  *   <li>Callers that wait for Meta over HTTP ({@value #HTTP_CALLERS}) or MCP ({@value #MCP_CALLERS}): as many as
  *       the accounts can serve in {@link #CALLER_WAIT_SECONDS} s at their paces; more are told to come back.</li>
  * </ul>
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryCapacity {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryCapacity.class);
-    public static final String JMS_CONSUMERS = "gateway.jms.consumers";
-    public static final String IDLE_CONSUMERS = "gateway.jms.idle-consumers";
+    static final String JMS_CONSUMERS = "gateway.jms.consumers";
+    static final String IDLE_CONSUMERS = "gateway.jms.idle-consumers";
     static final String HTTP_CALLERS = "gateway.http.max-concurrent-sends";
     static final String MCP_CALLERS = "gateway.mcp.max-concurrent-calls";
     /** Meta usually answers in 100 to 300 ms; this covers the slow end with room. */
@@ -51,21 +51,40 @@ public final class DeliveryCapacity {
         return Math.min(MIN_CONSUMERS, consumers);
     }
 
-    /**
-     * One account's part of an instance's consumers (or of its idle ones): in proportion to its pace, at least one,
-     * and never so many that the accounts together take more than all of them (unless there are more accounts).
-     */
-    public static int share(int consumers, double accountSendsPerSecond, double totalSendsPerSecond) {
-        return Math.max(1, (int) Math.floor(consumers * accountSendsPerSecond / totalSendsPerSecond));
-    }
-
     /** Callers that may wait for Meta at once through one door. */
     static int waitingCallers(double totalSendsPerSecond) {
         return Math.max(MIN_CALLERS, (int) Math.ceil(totalSendsPerSecond * CALLER_WAIT_SECONDS));
     }
 
-    /** Fills the empty settings above with their derived figures, before the routes read them. */
-    public static void size(PropertiesComponent properties, double totalSendsPerSecond) {
+    /**
+     * The JMS delivery consumers of this instance: at most {@code most} at once, {@code idle} of them while there is
+     * nothing to deliver.
+     */
+    public record JmsConsumers(int most, int idle) {
+
+        /** Registry name. */
+        public static final String BEAN = "jmsConsumers";
+
+        /**
+         * One account's part of them, for its own queue: in proportion to its pace, at least one, and never so many
+         * that the accounts together take more than all of them (unless there are more accounts than consumers).
+         */
+        public JmsConsumers share(double accountSendsPerSecond, double totalSendsPerSecond) {
+            int most = part(this.most, accountSendsPerSecond, totalSendsPerSecond);
+            return new JmsConsumers(most, Math.min(most, part(idle, accountSendsPerSecond, totalSendsPerSecond)));
+        }
+
+        private static int part(int consumers, double accountSendsPerSecond, double totalSendsPerSecond) {
+            return Math.max(1, (int) Math.floor(consumers * accountSendsPerSecond / totalSendsPerSecond));
+        }
+    }
+
+    /**
+     * Fills the empty settings above with their derived figures, before the routes read them.
+     *
+     * @return the JMS consumers, for the delivery consumers of each queue
+     */
+    public static JmsConsumers size(PropertiesComponent properties, double totalSendsPerSecond) {
         int consumers = fill(properties, JMS_CONSUMERS, consumers(totalSendsPerSecond));
         int idleConsumers = fill(properties, IDLE_CONSUMERS, idleConsumers(consumers));
         if (idleConsumers > consumers) {
@@ -76,6 +95,7 @@ public final class DeliveryCapacity {
         int mcpCallers = fill(properties, MCP_CALLERS, waitingCallers(totalSendsPerSecond));
         LOG.info("Delivery sized for {} sends/s in all: up to {} JMS consumers ({} while idle), {} HTTP and {} MCP callers"
                 + " waiting at once", totalSendsPerSecond, consumers, idleConsumers, httpCallers, mcpCallers);
+        return new JmsConsumers(consumers, idleConsumers);
     }
 
     private static int fill(PropertiesComponent properties, String key, int derived) {

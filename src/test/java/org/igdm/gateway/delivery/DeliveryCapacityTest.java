@@ -33,6 +33,21 @@ class DeliveryCapacityTest {
     }
 
     @Test
+    void eachAccountsQueueGetsItsPartOfTheConsumersByItsPaceAndAtLeastOne() {
+        DeliveryCapacity.JmsConsumers all = DeliveryCapacity.size(properties("", "", ""), 3 * 100);
+        assertThat(all).isEqualTo(new DeliveryCapacity.JmsConsumers(150, 16));
+
+        assertThat(all.share(100, 300)).isEqualTo(new DeliveryCapacity.JmsConsumers(50, 5));
+        // an operator's six consumers for three accounts: two each, none left over
+        assertThat(new DeliveryCapacity.JmsConsumers(6, 6).share(100, 300)).isEqualTo(new DeliveryCapacity.JmsConsumers(2, 2));
+        // a slow account beside a fast one
+        assertThat(new DeliveryCapacity.JmsConsumers(55, 16).share(10, 110)).isEqualTo(new DeliveryCapacity.JmsConsumers(5, 1));
+        assertThat(new DeliveryCapacity.JmsConsumers(55, 16).share(100, 110)).isEqualTo(new DeliveryCapacity.JmsConsumers(50, 14));
+        // more accounts than consumers: one each still
+        assertThat(new DeliveryCapacity.JmsConsumers(16, 16).share(1, 20)).isEqualTo(new DeliveryCapacity.JmsConsumers(1, 1));
+    }
+
+    @Test
     void fewerConsumersThanTheIdleOnesMeansAllOfThemWaitWhileIdle() {
         PropertiesComponent properties = properties("4", "", "");
 
