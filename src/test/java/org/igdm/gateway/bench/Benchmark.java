@@ -29,7 +29,8 @@ import org.igdm.gateway.request.SendRequest;
  * {@code --file-rows=N}, {@code --file-deliver-seconds=N} (stop measuring the file's delivery N seconds after the drop, once every
  * row is queued; 0, the default, waits for every row), {@code --stub-delay-ms=N} (Meta's latency, 0 by default), {@code --jfr[=settings.jfc]}
  * (record the gateway of the JMS and HTTP runs with Java Flight Recorder, into the run's folder),
- * {@code --paced-accounts=1,20} (the accounts of each run at Meta's pace, {@link MetasPace}; empty for none),
+ * {@code --paced-accounts=1,20} (the accounts of each run at Meta's pace, {@link MetasPace}, followed by one account
+ * beside one whose token Meta refuses; empty for none),
  * {@code --paced-messages=N} (20,000 by default), {@code --only-paced} (only those runs).
  */
 public final class Benchmark {
@@ -108,6 +109,10 @@ public final class Benchmark {
         }
         for (int accounts : options.pacedAccounts) {
             pacedResults.add(MetasPace.run(home, accounts, options.warmup, options.pacedMessages, recording("pace-" + accounts)));
+        }
+        if (!options.pacedAccounts.isEmpty()) {
+            pacedResults.add(MetasPace.besideARefusedAccount(home, options.warmup, options.pacedMessages / 2,
+                    recording("pace-beside-refused")));
         }
         print();
     }

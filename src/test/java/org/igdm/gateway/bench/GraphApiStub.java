@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  * most sends that arrived within any one second, from the stub's own clock, and how many arrived in all.
  *
  * <p>Arguments: {@code [port (0 = any free one)] [threads (0 = a virtual thread per request)] [delay-ms per send]
- * [jitter-ms: each delay drawn uniformly from delay ± jitter]}. The first line on stdout is {@code listening <port>}.
+ * [jitter-ms: each delay drawn uniformly from delay ± jitter] [a user id whose token Meta refuses: its sends are
+ * answered 400 with code 190, after the delay, and not counted]}. The first line on stdout is {@code listening <port>}.
  */
 public final class GraphApiStub {
 
@@ -41,10 +42,12 @@ public final class GraphApiStub {
     private final Map<String, Arrivals> arrivals = new ConcurrentHashMap<>();
     private final long delayMillis;
     private final long jitterMillis;
+    private final String refusedUserId;
 
-    private GraphApiStub(long delayMillis, long jitterMillis) {
+    private GraphApiStub(long delayMillis, long jitterMillis, String refusedUserId) {
         this.delayMillis = delayMillis;
         this.jitterMillis = jitterMillis;
+        this.refusedUserId = refusedUserId;
     }
 
     /** One account's arrivals: those of the last second, and the most there ever were within one second. */
@@ -72,7 +75,7 @@ public final class GraphApiStub {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         long delay = args.length > 2 ? Long.parseLong(args[2]) : 0;
         long jitter = args.length > 3 ? Long.parseLong(args[3]) : 0;
-        GraphApiStub stub = new GraphApiStub(delay, jitter);
+        GraphApiStub stub = new GraphApiStub(delay, jitter, args.length > 4 ? args[4] : null);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         server.createContext("/", stub::handle);
         server.setExecutor(threads == 0 ? Executors.newVirtualThreadPerTaskExecutor() : Executors.newFixedThreadPool(threads));
@@ -95,6 +98,11 @@ public final class GraphApiStub {
                 arrivals.computeIfAbsent(account.group(1), any -> new Arrivals()).arrived(System.nanoTime());
                 String recipient = recipient(readBody(exchange.getRequestBody()));
                 pause();
+                if (account.group(1).equals(refusedUserId)) {
+                    answer(exchange, 400, "application/json", "{\"error\":{\"message\":\"Error validating access token:"
+                            + " The session has been invalidated.\",\"type\":\"OAuthException\",\"code\":190}}");
+                    return;
+                }
                 long id = sends.incrementAndGet();
                 exchange.getResponseHeaders().add("X-App-Usage", APP_USAGE);
                 exchange.getResponseHeaders().add("X-Business-Use-Case-Usage", BUSINESS_USAGE);

@@ -15,7 +15,8 @@ import java.util.Map;
  * consumers sized by the gateway itself) with {@code accounts} accounts. The requests go through the JMS door,
  * spread evenly over the accounts, each to a recipient of its own. Measured: delivered messages/s as a share of
  * Meta's allowance (accounts × 100/s), the most sends any account made within one second by the stub's own clock
- * (it must never pass 100), the gateway's CPU time per message, and its peak RSS.
+ * (it must never pass 100), the gateway's CPU time per message, and its peak RSS. {@link #besideARefusedAccount}
+ * measures one account while Meta refuses another's token and a backlog of that account's messages waits.
  */
 final class MetasPace {
 
@@ -23,8 +24,11 @@ final class MetasPace {
     static final long JITTER_MILLIS = 50;
     /** Meta's allowance per account, and the gateway's default pace. */
     static final int PACE = 100;
+    /** The refused account's messages queued ahead: more than the consumers of the whole gateway (100 for two accounts). */
+    static final int REFUSED_BACKLOG = 1_000;
 
-    record Result(int accounts, int messages, double perSecond, int busiestSecond, double cpuMicrosPerMessage,
+    /** @param accounts the accounts sending, whose allowance the share is of (a refused one is not among them) */
+    record Result(String scenario, int accounts, int messages, double perSecond, int busiestSecond, double cpuMicrosPerMessage,
             double peakRssMib, String loadBefore, String loadAfter) {
 
         double shareOfAllowance() {
@@ -45,21 +49,48 @@ final class MetasPace {
         try (StubProcess stub = StubProcess.start(folder, "stub.log", 0, DELAY_MILLIS, JITTER_MILLIS);
                 BenchGateway gateway = BenchGateway.start(folder.resolve("gateway"), settings(stub.baseUrl(), accounts), jvm)) {
             deliver(stub, gateway, accounts, 0, warmup);
-            String loadBefore = loadAverage();
-            double cpuBefore = JavaProcess.cpuSeconds(gateway.process().pid());
-            long start = System.nanoTime();
-            deliver(stub, gateway, accounts, warmup, messages);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpu = JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore;
-            int busiest = stub.peakPerSecond().values().stream().mapToInt(Integer::intValue).max().orElse(0);
-            return new Result(accounts, messages, messages / seconds, busiest, cpu * 1e6 / messages,
-                    JavaProcess.peakRssMib(gateway.process().pid()), loadBefore, loadAverage());
+            return measure(accounts + (accounts == 1 ? " account, " : " accounts, ") + messages + " messages", stub, gateway,
+                    accounts, warmup, messages);
         }
     }
 
-    /** Queues messages {@code first} to {@code first + count - 1} and waits until Meta saw them and the sink holds them. */
+    /**
+     * Two accounts: Meta refuses the second's token (it answers 190), and {@value #REFUSED_BACKLOG} of its messages
+     * are queued first, more than all of the gateway's consumers. The first account's messages must still go out at
+     * its pace: its share of its own allowance is measured.
+     */
+    static Result besideARefusedAccount(Path home, int warmup, int messages, List<String> jvm) throws Exception {
+        Path folder = home.resolve("pace-beside-refused");
+        Files.createDirectories(folder);
+        try (StubProcess stub = StubProcess.start(folder, "stub.log", 0, DELAY_MILLIS, JITTER_MILLIS, userId(1));
+                BenchGateway gateway = BenchGateway.start(folder.resolve("gateway"), settings(stub.baseUrl(), 2), jvm)) {
+            deliver(stub, gateway, 1, 0, warmup);
+            JmsProducer.send(gateway.jmsPort(), REFUSED_BACKLOG, i -> request(1, warmup + messages + i));
+            return measure("1 account beside one whose token Meta refuses, with " + REFUSED_BACKLOG + " of that one's messages"
+                    + " queued first, " + messages + " messages", stub, gateway, 1, warmup, messages);
+        }
+    }
+
+    /** Delivers messages {@code first} on, over the first {@code accounts} accounts, and measures their delivery. */
+    private static Result measure(String scenario, StubProcess stub, BenchGateway gateway, int accounts, int first, int messages)
+            throws Exception {
+        String loadBefore = loadAverage();
+        double cpuBefore = JavaProcess.cpuSeconds(gateway.process().pid());
+        long start = System.nanoTime();
+        deliver(stub, gateway, accounts, first, messages);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore;
+        int busiest = stub.peakPerSecond().values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return new Result(scenario, accounts, messages, messages / seconds, busiest, cpu * 1e6 / messages,
+                JavaProcess.peakRssMib(gateway.process().pid()), loadBefore, loadAverage());
+    }
+
+    /**
+     * Queues messages {@code first} to {@code first + count - 1}, spread over the first {@code accounts} accounts, and
+     * waits until Meta answered them and the sink holds them.
+     */
     private static void deliver(StubProcess stub, BenchGateway gateway, int accounts, int first, int count) throws Exception {
-        JmsProducer.send(gateway.jmsPort(), count, i -> request(accounts, first + i));
+        JmsProducer.send(gateway.jmsPort(), count, i -> request((first + i) % accounts, first + i));
         if (!stub.awaitCount(first + count, Duration.ofMinutes(30))) {
             throw new IllegalStateException("Meta saw " + stub.count() + " of " + (first + count) + " sends; see " + gateway.process().log());
         }
@@ -89,8 +120,7 @@ final class MetasPace {
         return "acct" + account;
     }
 
-    private static String request(int accounts, int i) {
-        int account = i % accounts;
+    private static String request(int account, int i) {
         String field = account == 0 ? "" : "\"account\":\"" + accountName(account) + "\",";
         return "{" + field + "\"recipient_id\":\"" + (9_000_000_000L + i) + "\",\"message\":\"At Meta's pace " + i + "\"}";
     }
@@ -107,8 +137,7 @@ final class MetasPace {
     static List<String> rows(List<Result> results) {
         List<String> rows = new ArrayList<>();
         for (Result r : results) {
-            String what = r.accounts() + (r.accounts() == 1 ? " account" : " accounts") + ", " + r.messages()
-                    + " messages, Meta answering in 150 ± 50 ms (load average " + r.loadBefore() + " → " + r.loadAfter() + ")";
+            String what = r.scenario() + ", Meta answering in 150 ± 50 ms (load average " + r.loadBefore() + " → " + r.loadAfter() + ")";
             rows.add(String.format(Locale.ROOT, "| %s | %,.0f msgs/s | %.2f of %d/s | %d | %,.0f µs | %,.0f MiB |", what,
                     r.perSecond(), r.shareOfAllowance(), r.accounts() * PACE, r.busiestSecond(), r.cpuMicrosPerMessage(),
                     r.peakRssMib()));

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,14 +36,26 @@ final class StubProcess implements AutoCloseable {
 
     /** {@code threads} 0: a virtual thread per request, so that the stub never limits the calls in flight. */
     static StubProcess start(Path home, String logName, int threads, long delayMillis, long jitterMillis) throws Exception {
-        JavaProcess process = JavaProcess.start(List.of(
+        return start(home, logName, threads, delayMillis, jitterMillis, List.of());
+    }
+
+    /** The same, with Meta refusing the token of one account ({@code refusedUserId}): it answers 190 to its sends. */
+    static StubProcess start(Path home, String logName, int threads, long delayMillis, long jitterMillis, String refusedUserId)
+            throws Exception {
+        return start(home, logName, threads, delayMillis, jitterMillis, List.of(refusedUserId));
+    }
+
+    private static StubProcess start(Path home, String logName, int threads, long delayMillis, long jitterMillis,
+            List<String> refused) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
                 // the JDK server writes headers and body apart: without TCP_NODELAY each answer waits out a delayed ACK
                 "-Dsun.net.httpserver.nodelay=true",
                 // and it closes kept-alive connections past 200 idle ones; a thousand calls in flight keep a thousand
                 // (Meta keeps them: a closed one would fail a send whose fate is unknown)
                 "-Dsun.net.httpserver.maxIdleConnections=100000", "-cp", System.getProperty("java.class.path"),
-                GraphApiStub.class.getName(), "0", Integer.toString(threads), Long.toString(delayMillis), Long.toString(jitterMillis)),
-                home.resolve(logName));
+                GraphApiStub.class.getName(), "0", Integer.toString(threads), Long.toString(delayMillis), Long.toString(jitterMillis)));
+        command.addAll(refused);
+        JavaProcess process = JavaProcess.start(command, home.resolve(logName));
         Duration startup = process.awaitReady(() -> LISTENING.matcher(process.logText()).find(), Duration.ofSeconds(30));
         Matcher port = LISTENING.matcher(process.logText());
         port.find();
