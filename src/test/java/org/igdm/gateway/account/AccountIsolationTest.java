@@ -185,18 +185,18 @@ class AccountIsolationTest {
     void aRefusedAccountsBacklogOnTheQueueHoldsUpNoOtherAccountsQueuedMessages() throws Exception {
         Files.writeString(gammaTokenFile, EXPIRED);
         await().atMost(Duration.ofSeconds(10)).until(() -> tokenNow("gamma").equals(EXPIRED));
-        String[] backlog = new String[12];
-        for (int i = 0; i < backlog.length; i++) {
-            backlog[i] = "gamma backlog " + i;
+        // twelve conversations of gamma's, each of which holds a consumer while it waits: more than the gateway has
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            recipients.add(String.valueOf(6101 + i));
+            queue("gamma", recipients.get(i), "gamma first to " + recipients.get(i), "gamma second to " + recipients.get(i));
         }
-        queue("gamma", "6101", backlog);
         await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/observe/health").statusCode() == 503);
 
         for (int i = 0; i < 10; i++) {
             queue("beta", String.valueOf(9100 + i), "beta queued " + i);
         }
 
-        // twelve of gamma's messages wait for a token, more than the gateway's six consumers, and beta's go out
         await().atMost(Duration.ofSeconds(20)).until(() -> sentFor("beta").size() == 10);
         assertThat(sentFor("beta")).allSatisfy(record -> assertThat(record.path("attempts").asInt()).isEqualTo(1));
         assertThat(sentFor("gamma")).isEmpty();
@@ -204,15 +204,19 @@ class AccountIsolationTest {
         assertThat(callsWithBearer(EXPIRED)).isEqualTo(1);
 
         Files.writeString(gammaTokenFile, GAMMA.token());
-        await().atMost(Duration.ofSeconds(30)).until(() -> sentFor("gamma").size() == backlog.length);
-        // one recipient's backlog, in the order it was queued
-        List<String> texts = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> sentFor("gamma").size() == 2 * recipients.size());
+        // each conversation in the order it was queued
+        Map<String, List<String>> textsByRecipient = new java.util.HashMap<>();
         for (LoggedRequest call : meta.callsOf(GAMMA)) {
             if (("Bearer " + GAMMA.token()).equals(call.getHeader("Authorization"))) {
-                texts.add(Json.MAPPER.readTree(call.getBodyAsString()).path("message").path("text").asText());
+                JsonNode body = Json.MAPPER.readTree(call.getBodyAsString());
+                textsByRecipient.computeIfAbsent(body.path("recipient").path("id").asText(), any -> new ArrayList<>())
+                        .add(body.path("message").path("text").asText());
             }
         }
-        assertThat(texts).containsExactly(backlog);
+        assertThat(textsByRecipient).hasSize(recipients.size());
+        recipients.forEach(recipient -> assertThat(textsByRecipient.get(recipient))
+                .containsExactly("gamma first to " + recipient, "gamma second to " + recipient));
         assertThat(gateway.failed()).isEmpty();
     }
 
