@@ -1,5 +1,6 @@
 package org.igdm.gateway.delivery;
 
+import java.util.OptionalInt;
 import org.apache.camel.spi.PropertiesComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,13 +81,14 @@ public final class DeliveryCapacity {
     }
 
     /**
-     * Fills the empty settings above with their derived figures, before the routes read them.
+     * Settles every figure above: the one given, else the derived one. The callers' caps reach their routes as
+     * placeholders, so an empty setting gets its derived figure; the JMS consumers reach theirs as the returned bean.
      *
      * @return the JMS consumers, for the delivery consumers of each queue
      */
     public static JmsConsumers size(PropertiesComponent properties, double totalSendsPerSecond) {
-        int consumers = fill(properties, JMS_CONSUMERS, consumers(totalSendsPerSecond));
-        int idleConsumers = fill(properties, IDLE_CONSUMERS, idleConsumers(consumers));
+        int consumers = given(properties, JMS_CONSUMERS).orElse(consumers(totalSendsPerSecond));
+        int idleConsumers = given(properties, IDLE_CONSUMERS).orElse(idleConsumers(consumers));
         if (idleConsumers > consumers) {
             throw new IllegalArgumentException(IDLE_CONSUMERS + " (" + idleConsumers + ") must not be more than "
                     + JMS_CONSUMERS + " (" + consumers + ")");
@@ -99,20 +101,29 @@ public final class DeliveryCapacity {
     }
 
     private static int fill(PropertiesComponent properties, String key, int derived) {
-        String given = properties.resolveProperty(key).map(String::strip).orElse("");
-        if (!given.isEmpty()) {
-            try {
-                int value = Integer.parseInt(given);
-                if (value >= 1) {
-                    return value;
-                }
-            } catch (NumberFormatException notANumber) {
-                // told below
-            }
-            throw new IllegalArgumentException(key + " must be a whole number of at least 1, or empty to let the gateway"
-                    + " size it from the accounts' paces; got '" + given + "'");
+        OptionalInt given = given(properties, key);
+        if (given.isPresent()) {
+            return given.getAsInt();
         }
         properties.addOverrideProperty(key, String.valueOf(derived));
         return derived;
+    }
+
+    /** The figure an operator gave, none when the setting is empty. */
+    private static OptionalInt given(PropertiesComponent properties, String key) {
+        String given = properties.resolveProperty(key).map(String::strip).orElse("");
+        if (given.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int value = Integer.parseInt(given);
+            if (value >= 1) {
+                return OptionalInt.of(value);
+            }
+        } catch (NumberFormatException notANumber) {
+            // told below
+        }
+        throw new IllegalArgumentException(key + " must be a whole number of at least 1, or empty to let the gateway"
+                + " size it from the accounts' paces; got '" + given + "'");
     }
 }

@@ -24,10 +24,10 @@ class DeliveryCapacityTest {
     void emptySettingsGetTheDerivedFiguresAndGivenOnesAreKept() {
         PropertiesComponent properties = properties("", "12", " ");
 
-        DeliveryCapacity.size(properties, 3 * 100);
+        DeliveryCapacity.JmsConsumers consumers = DeliveryCapacity.size(properties, 3 * 100);
 
-        assertThat(properties.resolveProperty("gateway.jms.consumers")).hasValue("150");
-        assertThat(properties.resolveProperty("gateway.jms.idle-consumers")).hasValue("16");
+        assertThat(consumers.most()).isEqualTo(150);
+        assertThat(consumers.idle()).isEqualTo(16);
         assertThat(properties.resolveProperty("gateway.http.max-concurrent-sends")).hasValue("12");
         assertThat(properties.resolveProperty("gateway.mcp.max-concurrent-calls")).hasValue("1500");
     }
@@ -51,9 +51,7 @@ class DeliveryCapacityTest {
     void fewerConsumersThanTheIdleOnesMeansAllOfThemWaitWhileIdle() {
         PropertiesComponent properties = properties("4", "", "");
 
-        DeliveryCapacity.size(properties, 100);
-
-        assertThat(properties.resolveProperty("gateway.jms.idle-consumers")).hasValue("4");
+        assertThat(DeliveryCapacity.size(properties, 100).idle()).isEqualTo(4);
     }
 
     @Test
