@@ -43,6 +43,9 @@ public final class AccountGate {
 
     private long nextSlot;
     private int inFlight;
+    /** The calls in flight added up over time (in call-nanoseconds), counted up to {@link #countedUntil}. */
+    private long callNanos;
+    private long countedUntil;
     /** When the calls of the last second ended, oldest first. */
     private final ArrayDeque<Long> recentEnds = new ArrayDeque<>();
     private long pausedUntil;
@@ -92,6 +95,7 @@ public final class AccountGate {
         this.sleeper = sleeper;
         this.nextSlot = nanoClock.getAsLong();
         this.pausedUntil = nextSlot;
+        this.countedUntil = nextSlot;
         this.openDurationNanos = settings.breakerOpen().toNanos();
     }
 
@@ -136,6 +140,7 @@ public final class AccountGate {
         if (now < pausedUntil || suspended || !windowHasRoom(now)) {
             return false;
         }
+        countCallTime(now);
         inFlight++;
         return true;
     }
@@ -158,8 +163,24 @@ public final class AccountGate {
 
     /** The call that {@link #awaitTurn()} let through has its answer (or failed): it leaves the in-flight count. */
     public synchronized void callEnded() {
+        long now = nanoClock.getAsLong();
+        countCallTime(now);
         inFlight--;
-        recentEnds.addLast(nanoClock.getAsLong());
+        recentEnds.addLast(now);
+    }
+
+    /**
+     * The calls in flight added up over time, in call-nanoseconds: its growth over a period, divided by the period,
+     * is the average number of calls in flight then.
+     */
+    public synchronized long callNanos() {
+        countCallTime(nanoClock.getAsLong());
+        return callNanos;
+    }
+
+    private void countCallTime(long now) {
+        callNanos += inFlight * (now - countedUntil);
+        countedUntil = now;
     }
 
     /** Meta answered (a send or a refusal): the breaker closes, and the pace follows the reported usage. */

@@ -59,6 +59,24 @@ class AccountGateTest {
     }
 
     @Test
+    void theCallsInFlightAddUpOverTimeSoAPeriodGivesItsAverage() throws Exception {
+        AccountGate gate = gate(100);
+        gate.awaitTurn();
+        long first = now;
+        gate.awaitTurn();
+        long second = now;
+        now += seconds(0.3);
+        gate.callEnded();
+        now += seconds(0.2);
+        long afterTwo = gate.callNanos();
+        // the first call until 0.3 s after the second began, then one call of the two for 0.2 s more
+        assertThat(afterTwo).isEqualTo((second - first) + 2 * seconds(0.3) + seconds(0.2));
+        gate.callEnded();
+        now += seconds(1);
+        assertThat(gate.callNanos()).as("nothing in flight adds nothing").isEqualTo(afterTwo);
+    }
+
+    @Test
     void highReportedUsageSlowsThePace() {
         AccountGate gate = gate(100);
         double full = 100;
