@@ -14,7 +14,6 @@ import jakarta.jms.Queue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.component.jms.JmsConsumer;
 import org.igdm.gateway.Json;
 import org.igdm.gateway.account.Accounts;
 import org.igdm.gateway.support.GatewayFixture;
@@ -215,8 +214,9 @@ class JmsSourceTest {
 
     @Test
     void consumersGrowWithTheQueueUpToTheDerivedCountAndOnlySixteenWaitWhileItIsEmpty() throws Exception {
-        DefaultMessageListenerContainer consumers = (DefaultMessageListenerContainer)
-                ((JmsConsumer) gateway.context().getRoute("jms-source-default").getConsumer()).getListenerContainer();
+        // CPUs with room: the trim leaves the account its whole share (it would hold them back on a saturated machine)
+        gateway.consumerTrimByHand().resize(0.5);
+        DefaultMessageListenerContainer consumers = gateway.deliveryConsumers(Accounts.DEFAULT);
         // one account at the default 100 sends/s: up to 50 consumers, 16 of them while ig.deliver is empty
         await().atMost(Duration.ofSeconds(30)).until(() -> consumers.getScheduledConsumerCount() == 16);
         assertThat(consumers.getMaxConcurrentConsumers()).isEqualTo(50);
@@ -234,5 +234,42 @@ class JmsSourceTest {
 
         // the surplus ones stop after ten empty receives of a second each
         await().atMost(Duration.ofSeconds(40)).until(() -> consumers.getScheduledConsumerCount() == 16);
+    }
+
+    @Test
+    void onSaturatedCpusAnAccountKeepsTwiceItsCallsInFlightAndGetsItsShareBackOnceTheyHaveRoom() throws Exception {
+        ConsumerTrim trim = gateway.consumerTrimByHand();
+        DefaultMessageListenerContainer consumers = gateway.deliveryConsumers(Accounts.DEFAULT);
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumers.getScheduledConsumerCount() == 16);
+        // nothing in flight: the fewest, the 16 kept while idle (its pace needs 10 when Meta answers in 100 ms)
+        trim.resize(1.0);
+        assertThat(consumers.getMaxConcurrentConsumers()).isEqualTo(16);
+
+        // a slow Meta: without the trim, the container would add consumers as each one holds its message a second
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(1000)));
+        int count = 160;
+        for (int i = 0; i < count; i++) {
+            legacy.send(Queues.SEND, "{\"recipient_id\":\"" + (3000 + i) + "\",\"message\":\"m" + i + "\"}");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> meta.sends().size() >= 16);
+        int most = 0;
+        for (long end = System.nanoTime() + Duration.ofSeconds(2).toNanos(); System.nanoTime() < end; Thread.sleep(20)) {
+            most = Math.max(most, consumers.getScheduledConsumerCount());
+        }
+        assertThat(most).as("consumers while trimmed").isEqualTo(16);
+
+        // a period in which all 16 were in calls to Meta: about twice as many may run, and they do
+        trim.resize(1.0);
+        Thread.sleep(1500);
+        trim.resize(1.0);
+        assertThat(consumers.getMaxConcurrentConsumers()).isBetween(25, 50);
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumers.getScheduledConsumerCount() > 16);
+
+        // the CPUs have room again: the whole share
+        trim.resize(0.5);
+        assertThat(consumers.getMaxConcurrentConsumers()).isEqualTo(50);
+        gateway.awaitOutcomes(count);
+        assertThat(gateway.sent()).hasSize(count);
+        assertThat(gateway.failed()).isEmpty();
     }
 }

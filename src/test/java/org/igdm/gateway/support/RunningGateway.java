@@ -24,10 +24,13 @@ import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
+import org.apache.camel.component.jms.JmsConsumer;
 import org.apache.camel.main.Main;
 import org.igdm.gateway.Application;
 import org.igdm.gateway.Json;
+import org.igdm.gateway.broker.ConsumerTrim;
 import org.igdm.gateway.broker.DeliveryConsumers;
+import org.springframework.jms.listener.DefaultMessageListenerContainer;
 
 /**
  * The real gateway in this JVM, started as {@code java -jar} would start it (same Main, same application.properties,
@@ -151,6 +154,21 @@ public final class RunningGateway implements AutoCloseable {
         for (Route route : deliveryConsumers()) {
             context.getRouteController().startRoute(route.getRouteId());
         }
+    }
+
+    /**
+     * Stops the timer that trims the delivery consumers on the machine's CPU load, so that the test sets the load
+     * itself through the returned trim ({@link ConsumerTrim#resize(double)}).
+     */
+    public ConsumerTrim consumerTrimByHand() throws Exception {
+        context.getRouteController().stopRoute(DeliveryConsumers.TRIM_ROUTE);
+        return context.getRegistry().lookupByNameAndType(ConsumerTrim.BEAN, ConsumerTrim.class);
+    }
+
+    /** The listener container of an account's delivery consumers. */
+    public DefaultMessageListenerContainer deliveryConsumers(String account) throws Exception {
+        return (DefaultMessageListenerContainer) ((JmsConsumer) context.getRoute(DeliveryConsumers.TEMPLATE + "-" + account)
+                .getConsumer()).getListenerContainer();
     }
 
     private List<Route> deliveryConsumers() {
