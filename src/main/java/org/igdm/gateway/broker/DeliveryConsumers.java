@@ -27,11 +27,12 @@ public class DeliveryConsumers extends RouteBuilder {
     @BeanInject
     private GatewaySettings settings;
     @BeanInject
-    private DeliveryCapacity.JmsConsumers consumers;
+    private DeliveryCapacity capacity;
 
     @Override
     public void configure() {
         Accounts accounts = settings.accounts();
+        DeliveryCapacity.JmsConsumers consumers = capacity.jmsConsumers();
         for (Account account : accounts.all()) {
             consumers(TEMPLATE + "-" + account.name(), Queues.deliveryQueue(account.name()),
                     consumers.share(account.maxSendsPerSecond(), accounts.totalSendsPerSecond()));
