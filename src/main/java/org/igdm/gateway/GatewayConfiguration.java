@@ -45,7 +45,7 @@ public class GatewayConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         GatewaySettings settings = GatewaySettings.from(context.getPropertiesComponent());
         context.getRegistry().bind("gatewaySettings", settings);
-        context.getRegistry().bind(DeliveryCapacity.JmsConsumers.BEAN,
+        context.getRegistry().bind(DeliveryCapacity.BEAN,
                 DeliveryCapacity.size(context.getPropertiesComponent(), settings.accounts().totalSendsPerSecond()));
         // the database first (started here, migrated, stopped last): everything durable below may keep its state there
         GatewayStore store = new GatewayStore(settings.store());

@@ -33,13 +33,14 @@ public class DeliveryConsumers extends RouteBuilder {
     @BeanInject
     private GatewaySettings settings;
     @BeanInject
-    private DeliveryCapacity.JmsConsumers consumers;
+    private DeliveryCapacity capacity;
     @BeanInject
     private AccountGates gates;
 
     @Override
     public void configure() {
         Accounts accounts = settings.accounts();
+        DeliveryCapacity.JmsConsumers consumers = capacity.jmsConsumers();
         List<ConsumerTrim.AccountConsumers> trimmed = new ArrayList<>();
         for (Account account : accounts.all()) {
             String routeId = TEMPLATE + "-" + account.name();

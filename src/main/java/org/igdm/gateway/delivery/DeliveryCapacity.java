@@ -23,8 +23,21 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A setting given a value keeps it (an operator may want fewer consumers on a broker shared with other
  * gateways); an empty one gets the derived figure.
+ * <p>
+ * The settled figures are this record, bound as {@value #BEAN}: the delivery consumers and the callers' throttles of
+ * routes/http-source.camel.yaml and routes/mcp-source.camel.yaml read them here, never the settings back. An empty
+ * setting may come as an empty system property or environment variable ({@code -Dgateway.http.max-concurrent-sends=}),
+ * which Camel's properties component ranks above anything the gateway could write back; a route reading the
+ * placeholder would get the empty value, not the derived figure.
+ *
+ * @param jmsConsumers the JMS delivery consumers of this instance, shared among the accounts' queues
+ * @param httpCallers callers of POST /messages that may wait for Meta at once
+ * @param mcpCallers calls of the MCP tool that may wait for Meta at once
  */
-public final class DeliveryCapacity {
+public record DeliveryCapacity(JmsConsumers jmsConsumers, int httpCallers, int mcpCallers) {
+
+    /** Registry name. */
+    public static final String BEAN = "deliveryCapacity";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryCapacity.class);
     static final String JMS_CONSUMERS = "gateway.jms.consumers";
@@ -38,9 +51,6 @@ public final class DeliveryCapacity {
     /** A caller past this many seconds' worth of sends would wait longer than HTTP clients usually do. */
     static final double CALLER_WAIT_SECONDS = 5;
     static final int MIN_CALLERS = 64;
-
-    private DeliveryCapacity() {
-    }
 
     /** Calls in flight for accounts whose paces add up to {@code totalSendsPerSecond}. */
     static int consumers(double totalSendsPerSecond) {
@@ -63,9 +73,6 @@ public final class DeliveryCapacity {
      */
     public record JmsConsumers(int most, int idle) {
 
-        /** Registry name. */
-        public static final String BEAN = "jmsConsumers";
-
         /**
          * One account's part of them, for its own queue: in proportion to its pace, at least one, and never so many
          * that the accounts together take more than all of them (unless there are more accounts than consumers).
@@ -80,33 +87,19 @@ public final class DeliveryCapacity {
         }
     }
 
-    /**
-     * Settles every figure above: the one given, else the derived one. The callers' caps reach their routes as
-     * placeholders, so an empty setting gets its derived figure; the JMS consumers reach theirs as the returned bean.
-     *
-     * @return the JMS consumers, for the delivery consumers of each queue
-     */
-    public static JmsConsumers size(PropertiesComponent properties, double totalSendsPerSecond) {
+    /** Settles every figure above: the one given, else the derived one. */
+    public static DeliveryCapacity size(PropertiesComponent properties, double totalSendsPerSecond) {
         int consumers = given(properties, JMS_CONSUMERS).orElse(consumers(totalSendsPerSecond));
         int idleConsumers = given(properties, IDLE_CONSUMERS).orElse(idleConsumers(consumers));
         if (idleConsumers > consumers) {
             throw new IllegalArgumentException(IDLE_CONSUMERS + " (" + idleConsumers + ") must not be more than "
                     + JMS_CONSUMERS + " (" + consumers + ")");
         }
-        int httpCallers = fill(properties, HTTP_CALLERS, waitingCallers(totalSendsPerSecond));
-        int mcpCallers = fill(properties, MCP_CALLERS, waitingCallers(totalSendsPerSecond));
+        int httpCallers = given(properties, HTTP_CALLERS).orElse(waitingCallers(totalSendsPerSecond));
+        int mcpCallers = given(properties, MCP_CALLERS).orElse(waitingCallers(totalSendsPerSecond));
         LOG.info("Delivery sized for {} sends/s in all: up to {} JMS consumers ({} while idle), {} HTTP and {} MCP callers"
                 + " waiting at once", totalSendsPerSecond, consumers, idleConsumers, httpCallers, mcpCallers);
-        return new JmsConsumers(consumers, idleConsumers);
-    }
-
-    private static int fill(PropertiesComponent properties, String key, int derived) {
-        OptionalInt given = given(properties, key);
-        if (given.isPresent()) {
-            return given.getAsInt();
-        }
-        properties.addOverrideProperty(key, String.valueOf(derived));
-        return derived;
+        return new DeliveryCapacity(new JmsConsumers(consumers, idleConsumers), httpCallers, mcpCallers);
     }
 
     /** The figure an operator gave, none when the setting is empty. */

@@ -24,17 +24,17 @@ class DeliveryCapacityTest {
     void emptySettingsGetTheDerivedFiguresAndGivenOnesAreKept() {
         PropertiesComponent properties = properties("", "12", " ");
 
-        DeliveryCapacity.JmsConsumers consumers = DeliveryCapacity.size(properties, 3 * 100);
+        DeliveryCapacity capacity = DeliveryCapacity.size(properties, 3 * 100);
 
-        assertThat(consumers.most()).isEqualTo(150);
-        assertThat(consumers.idle()).isEqualTo(16);
-        assertThat(properties.resolveProperty("gateway.http.max-concurrent-sends")).hasValue("12");
-        assertThat(properties.resolveProperty("gateway.mcp.max-concurrent-calls")).hasValue("1500");
+        assertThat(capacity.jmsConsumers().most()).isEqualTo(150);
+        assertThat(capacity.jmsConsumers().idle()).isEqualTo(16);
+        assertThat(capacity.httpCallers()).isEqualTo(12);
+        assertThat(capacity.mcpCallers()).isEqualTo(1500);
     }
 
     @Test
     void eachAccountsQueueGetsItsPartOfTheConsumersByItsPaceAndAtLeastOne() {
-        DeliveryCapacity.JmsConsumers all = DeliveryCapacity.size(properties("", "", ""), 3 * 100);
+        DeliveryCapacity.JmsConsumers all = DeliveryCapacity.size(properties("", "", ""), 3 * 100).jmsConsumers();
         assertThat(all).isEqualTo(new DeliveryCapacity.JmsConsumers(150, 16));
 
         assertThat(all.share(100, 300)).isEqualTo(new DeliveryCapacity.JmsConsumers(50, 5));
@@ -51,7 +51,7 @@ class DeliveryCapacityTest {
     void fewerConsumersThanTheIdleOnesMeansAllOfThemWaitWhileIdle() {
         PropertiesComponent properties = properties("4", "", "");
 
-        assertThat(DeliveryCapacity.size(properties, 100).idle()).isEqualTo(4);
+        assertThat(DeliveryCapacity.size(properties, 100).jmsConsumers().idle()).isEqualTo(4);
     }
 
     @Test
