@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *       and each one beyond stops after ten empty receives (Spring's listener container). An idle consumer is not
  *       free: every second it asks the broker for a message (with no prefetch, a round trip) and commits its empty
  *       transaction; a thousand of them took 38 % of a core on a gateway with nothing to do. Each account's queue
- *       gets its part of both figures, by its pace ({@link JmsConsumers#share}).</li>
+ *       gets its part of both figures, by its pace ({@link JmsConsumers#share}). These are the most: while the
+ *       machine's CPUs are saturated, the broker's consumer trim holds each account's queue to what it uses.</li>
  *   <li>Callers that wait for Meta over HTTP ({@value #HTTP_CALLERS}) or MCP ({@value #MCP_CALLERS}): as many as
  *       the accounts can serve in {@link #CALLER_WAIT_SECONDS} s at their paces; more are told to come back.</li>
  * </ul>

@@ -216,7 +216,7 @@ class JmsSourceTest {
     void consumersGrowWithTheQueueUpToTheDerivedCountAndOnlySixteenWaitWhileItIsEmpty() throws Exception {
         // CPUs with room: the trim leaves the account its whole share (it would hold them back on a saturated machine)
         gateway.consumerTrimByHand().resize(0.5);
-        DefaultMessageListenerContainer consumers = gateway.deliveryConsumers(Accounts.DEFAULT);
+        DefaultMessageListenerContainer consumers = gateway.listenerContainer(Accounts.DEFAULT);
         // one account at the default 100 sends/s: up to 50 consumers, 16 of them while ig.deliver is empty
         await().atMost(Duration.ofSeconds(30)).until(() -> consumers.getScheduledConsumerCount() == 16);
         assertThat(consumers.getMaxConcurrentConsumers()).isEqualTo(50);
@@ -239,7 +239,7 @@ class JmsSourceTest {
     @Test
     void onSaturatedCpusAnAccountKeepsTwiceItsCallsInFlightAndGetsItsShareBackOnceTheyHaveRoom() throws Exception {
         ConsumerTrim trim = gateway.consumerTrimByHand();
-        DefaultMessageListenerContainer consumers = gateway.deliveryConsumers(Accounts.DEFAULT);
+        DefaultMessageListenerContainer consumers = gateway.listenerContainer(Accounts.DEFAULT);
         await().atMost(Duration.ofSeconds(30)).until(() -> consumers.getScheduledConsumerCount() == 16);
         // nothing in flight: the fewest, the 16 kept while idle (its pace needs 10 when Meta answers in 100 ms)
         trim.resize(1.0);

@@ -166,7 +166,7 @@ public final class RunningGateway implements AutoCloseable {
     }
 
     /** The listener container of an account's delivery consumers. */
-    public DefaultMessageListenerContainer deliveryConsumers(String account) throws Exception {
+    public DefaultMessageListenerContainer listenerContainer(String account) throws Exception {
         return (DefaultMessageListenerContainer) ((JmsConsumer) context.getRoute(DeliveryConsumers.TEMPLATE + "-" + account)
                 .getConsumer()).getListenerContainer();
     }
