@@ -13,6 +13,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.igdm.gateway.support.GatewayProcess;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
+import org.igdm.gateway.support.RunsAlone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The gateway as its own process, killed (SIGKILL) half-way through the delivery of a dropped file and started
  * again: the batch gathered so far survives, and the file ends with one complete result file, a line per row.
  */
+@RunsAlone
 class BatchCrashTest {
 
     @TempDir

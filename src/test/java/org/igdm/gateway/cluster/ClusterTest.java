@@ -28,6 +28,7 @@ import org.igdm.gateway.support.GatewayProcess;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.PostgresServer;
 import org.igdm.gateway.support.RunningGateway;
+import org.igdm.gateway.support.RunsAlone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * Two gateways, each in its own process, on one standalone Artemis broker (its own process) and one PostgreSQL
  * store: competing consumers of ig.send that share the sent keys and the account's pace.
  */
+@RunsAlone
 class ClusterTest {
 
     private static final int PACE = 250;

@@ -35,6 +35,7 @@ import org.igdm.gateway.support.GatewayProcess;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.LegacyJmsClient;
 import org.igdm.gateway.support.RunningGateway;
+import org.igdm.gateway.support.RunsAlone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the store. That phase takes as long as delivering the rows does (about 20 minutes for a million at 850
  * messages/s), too long for the test suite, so it is part of the benchmark only.
  */
+@RunsAlone
 class LargeFileTest {
 
     private static final int ROWS = Integer.getInteger("largefile.rows", 200_000);

@@ -19,6 +19,7 @@ import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.support.GatewayProcess;
 import org.igdm.gateway.support.GraphStub;
 import org.igdm.gateway.support.RunningGateway;
+import org.igdm.gateway.support.RunsAlone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every request ends sent, with its record, and Meta sees a recipient twice at most for the calls that were
  * under way at the instant of a kill; the same holds for a record written at that instant.
  */
+@RunsAlone
 class CrashTest {
 
     /** Enough for the interruption to come mid-run (after a fifth) with thousands still queued; volume is the benchmark's. */

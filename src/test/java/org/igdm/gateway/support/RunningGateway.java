@@ -39,9 +39,15 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
  */
 public final class RunningGateway implements AutoCloseable {
 
-    /** Test ports come from here: below the system's ephemeral ports (see {@link #freePort()}). */
+    /**
+     * Test ports come from here: below the system's ephemeral ports (see {@link #freePort()}), a range of their own for
+     * each of Surefire's test JVMs so that two never hand out the same port.
+     */
     private static final int LOWEST_PORT = 20_000;
     private static final int BELOW_EPHEMERAL_PORTS = 32_768;
+    private static final int PORTS_PER_TEST_JVM = 3_000;
+    private static final int FIRST_PORT = LOWEST_PORT + PORTS_PER_TEST_JVM * (TestJvm.number() - 1);
+    private static final int BELOW_OWN_PORTS = Math.min(FIRST_PORT + PORTS_PER_TEST_JVM, BELOW_EPHEMERAL_PORTS);
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     public static final String TOKEN = "test-token-7fbe2c1e9a4d4c0b8e1f";
@@ -99,11 +105,11 @@ public final class RunningGateway implements AutoCloseable {
      * A port nobody listens on now, so that test gateways never collide with each other or a running one. Taken below
      * Linux's ephemeral range (32768 and up): a port the system hands out for port 0 may be the local port of the next
      * outgoing connection (a pooled HTTP client's, a database driver's) by the time the gateway binds it. Never the same
-     * port twice in one test run.
+     * port twice in one test run, and never one that another test JVM of the run may hand out.
      */
     public static int freePort() {
         while (true) {
-            int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, BELOW_EPHEMERAL_PORTS);
+            int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, BELOW_OWN_PORTS);
             if (!HANDED_OUT.add(port)) {
                 continue;
             }

@@ -6,10 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The log file every test gateway writes to (log4j2-test.properties); it grows across test classes and runs. */
+/**
+ * The log file every test gateway of this test JVM writes to (log4j2-test.properties); it grows across test classes and
+ * runs.
+ */
 public final class TestLog {
 
-    public static final Path FILE = Path.of("target/test-logs/gateway.log");
+    public static final Path FILE = Path.of("target/test-logs/gateway-" + TestJvm.number() + ".log");
 
     private TestLog() {
     }
