@@ -161,6 +161,11 @@ class AccountIsolationTest {
             assertThat(check.path("status").asText()).isEqualTo("DOWN");
             assertThat(check.path("message").asText()).contains("account gamma").doesNotContain("beta");
         });
+        // a restart would not bring a new token: the liveness probe stays UP, the readiness probe names the account
+        assertThat(http.get("/observe/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = http.get("/observe/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("account gamma");
         assertThat(http.get("/observe/metrics").body()).containsPattern("gateway_account_suspended\\{account=\"gamma\",instance=\"[^\"]+\"} 1.0")
                 .containsPattern("gateway_account_suspended\\{account=\"beta\",instance=\"[^\"]+\"} 0.0");
         // an HTTP caller is answered at once, without a call to Meta

@@ -49,6 +49,8 @@ class ObserveTest {
     void healthIsUpWhileTheRoutesAndTheBrokerAreAndDownOnceTheBrokerStopsAndBulkIsAnswered503() throws Exception {
         HttpResponse<String> up = http.get("/observe/health");
         assertThat(up.statusCode()).isEqualTo(200);
+        assertThat(http.get("/observe/health/live").statusCode()).isEqualTo(200);
+        assertThat(http.get("/observe/health/ready").statusCode()).isEqualTo(200);
         assertThat(json(up).path("status").asText()).isEqualTo("UP");
         assertThat(up.body()).as("health names the instance that answers").contains("gw-a");
 
@@ -62,6 +64,7 @@ class ObserveTest {
             assertThat(check.path("status").asText()).isEqualTo("DOWN");
             assertThat(check.path("message").asText()).isEqualTo("the embedded broker is not running");
         });
+        assertThat(http.get("/observe/health/ready").statusCode()).isEqualTo(503);
         // and a bulk request, which needs the queue, is told to come back
         HttpResponse<String> bulk = http.post("/messages/bulk", "[{\"recipient_id\":\"42\",\"message\":\"hi\"}]");
         assertThat(bulk.statusCode()).isEqualTo(503);
