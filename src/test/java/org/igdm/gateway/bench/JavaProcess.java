@@ -79,11 +79,21 @@ final class JavaProcess implements AutoCloseable {
 
     /** CPU time of any process of this machine, from {@code /proc/<pid>/stat}: utime and stime, in clock ticks of 10 ms. */
     static double cpuSeconds(long pid) {
+        return statSeconds(pid, 11);
+    }
+
+    /** CPU time of a process's children that have ended and been waited for: cutime and cstime. */
+    static double childrenCpuSeconds(long pid) {
+        return statSeconds(pid, 13);
+    }
+
+    /** The sum of two clock-tick fields of {@code /proc/<pid>/stat}, from {@code first} on, counted after the state. */
+    private static double statSeconds(long pid, int first) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // the fields after the command name, which may hold spaces, start with the state (field 3)
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            return (Long.parseLong(fields[first]) + Long.parseLong(fields[first + 1])) / 100.0;
         } catch (IOException gone) {
             return 0;
         }

@@ -29,7 +29,9 @@ import org.igdm.gateway.store.StoreSettings;
  *
  * <p>Options: {@code --store-sends=N} (default 1,000,000), {@code --store-callers=N} (default 64),
  * {@code --store-url=jdbc:postgresql://...} with {@code --store-user=} and {@code --store-password=} (default:
- * the embedded H2 store in a fresh folder). CPU is this process's (for PostgreSQL, the server's is not in it).
+ * the embedded H2 store in a fresh folder), or {@code --store-postgres}: a PostgreSQL server of its own on
+ * loopback ({@link BenchPostgres}), whose CPU and disk are then measured too. CPU is this process's, plus that
+ * server's; for {@code --store-url} the server's is not in it.
  */
 public final class StoreBenchmark {
 
@@ -45,22 +47,26 @@ public final class StoreBenchmark {
     public static void main(String... args) throws Exception {
         int sends = intOption(args, "--store-sends=", 1_000_000);
         int callers = intOption(args, "--store-callers=", 64);
-        String url = option(args, "--store-url=", null);
         Path data = Files.createTempDirectory("ig-dm-gateway-store-bench");
-        GatewayStore store = new GatewayStore(new StoreSettings(url, option(args, "--store-user=", null),
+        BenchPostgres postgres = hasFlag(args, "--store-postgres") ? BenchPostgres.start(data.resolve("postgres")) : null;
+        String url = postgres != null ? postgres.url() : option(args, "--store-url=", null);
+        GatewayStore store = new GatewayStore(new StoreSettings(url, postgres != null ? BenchPostgres.USER : option(args, "--store-user=", null),
                 option(args, "--store-password=", null), data.toString(), 10));
         store.start();
         IdempotencyRepository keys = new IdempotencyRepository(store.dataSource(), "bench", url == null, Duration.ofDays(7));
         keys.start();
         System.out.printf("Store benchmark: %,d sends, %d concurrent callers, %s%n", sends, callers,
-                url == null ? "embedded H2 under " + data : GatewayStore.redacted(url));
+                url == null ? "embedded H2 under " + data : postgres != null ? "PostgreSQL " + postgres : GatewayStore.redacted(url));
 
+        double serverCpuBefore = postgres == null ? 0 : postgres.cpuSeconds();
+        long emptyServerBytes = postgres == null ? 0 : postgres.diskBytes();
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         AtomicLong next = new AtomicLong();
         AtomicLong largest = new AtomicLong();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> watch = url == null ? threads.submit(() -> watchSize(data.resolve("store.mv.db"), largest)) : null;
+            Future<?> watch = url == null ? threads.submit(() -> watchSize(() -> Files.size(data.resolve("store.mv.db")), largest))
+                    : postgres != null ? threads.submit(() -> watchSize(postgres::diskBytes, largest)) : null;
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
                 running.add(threads.submit(() -> {
@@ -79,26 +85,40 @@ public final class StoreBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / sends;
+        double serverCpuMicros = postgres == null ? 0 : (postgres.cpuSeconds() - serverCpuBefore) * 1e6 / sends;
         double writesPerCommit = (double) keys.writer().writes() / Math.max(1, keys.writer().commits());
+        String tableAndIndexes = postgres == null ? null : mib(postgres.keysBytes(store.dataSource()), sends);
         keys.stop();
         store.stop();
 
-        long bytes = url == null ? Files.size(data.resolve("store.mv.db")) : -1;
+        long bytes = url == null ? Files.size(data.resolve("store.mv.db")) : postgres != null ? postgres.diskBytes() : -1;
         System.out.printf(Locale.ROOT, "| sends | callers | sends/s | writes per commit | CPU per send | largest while running | store size after |%n"
                 + "|---|---|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %.1f | %,.0f µs | %s | %s |%n", sends, callers, sends / seconds, writesPerCommit, cpuMicros,
+        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %.1f | %s | %s | %s |%n", sends, callers, sends / seconds, writesPerCommit,
+                postgres == null ? String.format(Locale.ROOT, "%,.0f µs", cpuMicros)
+                        : String.format(Locale.ROOT, "%,.0f µs (%,.0f here, %,.0f the server's)", cpuMicros + serverCpuMicros, cpuMicros, serverCpuMicros),
                 bytes < 0 ? "(on the server)" : mib(largest.get(), sends), bytes < 0 ? "(on the server)" : mib(bytes, sends));
+        if (postgres != null) {
+            System.out.printf("The server's data folder holds the write-ahead log too, and held %.1f MiB before the sends. The table"
+                    + " idempotency_key and its indexes alone: %s%n", emptyServerBytes / 1048576.0, tableAndIndexes);
+            postgres.close();
+        }
     }
 
     private static String mib(long bytes, int keys) {
         return String.format(Locale.ROOT, "%.1f MiB (%.0f bytes a key)", bytes / 1048576.0, (double) bytes / keys);
     }
 
-    /** The file's largest size while the sends run, looked at every 100 ms. */
-    private static Void watchSize(Path file, AtomicLong largest) throws IOException {
+    /** What the store takes on disk now. */
+    interface DiskSize {
+        long bytes() throws IOException;
+    }
+
+    /** The store's largest size on disk while the sends run, looked at every 100 ms. */
+    private static Void watchSize(DiskSize store, AtomicLong largest) throws IOException {
         try {
             while (true) {
-                largest.accumulateAndGet(Files.size(file), Math::max);
+                largest.accumulateAndGet(store.bytes(), Math::max);
                 Thread.sleep(100);
             }
         } catch (InterruptedException stopped) {
@@ -141,6 +161,10 @@ public final class StoreBenchmark {
             }
         }
         return fallback;
+    }
+
+    private static boolean hasFlag(String[] args, String flag) {
+        return List.of(args).contains(flag);
     }
 
     private static int intOption(String[] args, String prefix, int fallback) {
