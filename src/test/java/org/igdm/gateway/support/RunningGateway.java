@@ -40,14 +40,14 @@ import org.springframework.jms.listener.DefaultMessageListenerContainer;
 public final class RunningGateway implements AutoCloseable {
 
     /**
-     * Test ports come from here: below the system's ephemeral ports (see {@link #freePort()}), a range of their own for
-     * each of Surefire's test JVMs so that two never hand out the same port.
+     * Test ports come from here: below the system's ephemeral ports (see {@link #freePort()}), in one of four ranges, a
+     * range of its own for each of Surefire's test JVMs (up to four at once) so that two never hand out the same port.
      */
     private static final int LOWEST_PORT = 20_000;
-    private static final int BELOW_EPHEMERAL_PORTS = 32_768;
-    private static final int PORTS_PER_TEST_JVM = 3_000;
-    private static final int FIRST_PORT = LOWEST_PORT + PORTS_PER_TEST_JVM * (TestJvm.number() - 1);
-    private static final int BELOW_OWN_PORTS = Math.min(FIRST_PORT + PORTS_PER_TEST_JVM, BELOW_EPHEMERAL_PORTS);
+    private static final int PORT_RANGES = 4;
+    private static final int PORTS_PER_RANGE = 3_000;
+    private static final int FIRST_PORT = LOWEST_PORT + PORTS_PER_RANGE * ((TestJvm.number() - 1) % PORT_RANGES);
+    private static final int BELOW_OWN_PORTS = FIRST_PORT + PORTS_PER_RANGE;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     public static final String TOKEN = "test-token-7fbe2c1e9a4d4c0b8e1f";
