@@ -58,6 +58,8 @@ public final class StoreBenchmark {
         System.out.printf("Store benchmark: %,d sends, %d concurrent callers, %s%n", sends, callers,
                 url == null ? "embedded H2 under " + data : postgres != null ? "PostgreSQL " + postgres : GatewayStore.redacted(url));
 
+        // on the server given by --store-url, the disk is not this benchmark's to look at
+        DiskSize onDisk = url == null ? () -> Files.size(data.resolve("store.mv.db")) : postgres != null ? postgres::diskBytes : null;
         double serverCpuBefore = postgres == null ? 0 : postgres.cpuSeconds();
         long emptyServerBytes = postgres == null ? 0 : postgres.diskBytes();
         long cpuBefore = processCpuNanos();
@@ -65,8 +67,7 @@ public final class StoreBenchmark {
         AtomicLong next = new AtomicLong();
         AtomicLong largest = new AtomicLong();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> watch = url == null ? threads.submit(() -> watchSize(() -> Files.size(data.resolve("store.mv.db")), largest))
-                    : postgres != null ? threads.submit(() -> watchSize(postgres::diskBytes, largest)) : null;
+            Future<?> watch = onDisk == null ? null : threads.submit(() -> watchSize(onDisk, largest));
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
                 running.add(threads.submit(() -> {
@@ -91,7 +92,7 @@ public final class StoreBenchmark {
         keys.stop();
         store.stop();
 
-        long bytes = url == null ? Files.size(data.resolve("store.mv.db")) : postgres != null ? postgres.diskBytes() : -1;
+        long bytes = onDisk == null ? -1 : onDisk.bytes();
         System.out.printf(Locale.ROOT, "| sends | callers | sends/s | writes per commit | CPU per send | largest while running | store size after |%n"
                 + "|---|---|---|---|---|---|---|%n");
         System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %.1f | %s | %s | %s |%n", sends, callers, sends / seconds, writesPerCommit,
