@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * A JVM of its own (the stub), so that its CPU and memory are its own: started with this JDK, its output in a log
@@ -79,18 +80,59 @@ final class JavaProcess implements AutoCloseable {
 
     /** CPU time of any process of this machine, from {@code /proc/<pid>/stat}: utime and stime, in clock ticks of 10 ms. */
     static double cpuSeconds(long pid) {
-        return statSeconds(pid, 11);
+        return statSeconds(Path.of("/proc", Long.toString(pid)), 11);
     }
 
     /** CPU time of a process's children that have ended and been waited for: cutime and cstime. */
     static double childrenCpuSeconds(long pid) {
-        return statSeconds(pid, 13);
+        return statSeconds(Path.of("/proc", Long.toString(pid)), 13);
     }
 
-    /** The sum of two clock-tick fields of {@code /proc/<pid>/stat}, from {@code first} on, counted after the state. */
-    private static double statSeconds(long pid, int first) {
+    /**
+     * A JVM's CPU time, {@code total}, and the part of it its JIT compiler threads spent ({@link #compilerCpuSeconds}):
+     * in seconds from {@link #of}, in microseconds per message from {@link #microsPerMessageSince}.
+     */
+    record CpuTime(double total, double compiler) {
+
+        static CpuTime of(long pid) {
+            return new CpuTime(cpuSeconds(pid), compilerCpuSeconds(pid));
+        }
+
+        CpuTime microsPerMessageSince(CpuTime before, int messages) {
+            return new CpuTime((total - before.total) * 1e6 / messages, (compiler - before.compiler) * 1e6 / messages);
+        }
+
+        double outsideCompiler() {
+            return total - compiler;
+        }
+    }
+
+    /**
+     * CPU time of a JVM's JIT compiler threads (HotSpot names them "C1 CompilerThreadN" and "C2 CompilerThreadN"),
+     * those still running. HotSpot ends an extra compiler thread once it idles, taking its time along, so a difference
+     * of two readings can miss some; with two CPUs it runs one of each and ends none. A run of minutes spends much of
+     * its CPU here: the hot paths are still being compiled.
+     */
+    static double compilerCpuSeconds(long pid) {
+        try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return threads.filter(JavaProcess::isCompilerThread).mapToDouble(thread -> statSeconds(thread, 11)).sum();
+        } catch (IOException gone) {
+            return 0;
+        }
+    }
+
+    private static boolean isCompilerThread(Path thread) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return Files.readString(thread.resolve("comm")).strip().matches("C[12] CompilerThre.*");
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    /** The sum of two clock-tick fields of a process's or thread's {@code stat}, from {@code first} on, counted after the state. */
+    private static double statSeconds(Path processOrThread, int first) {
+        try {
+            String stat = Files.readString(processOrThread.resolve("stat"));
             // the fields after the command name, which may hold spaces, start with the state (field 3)
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[first]) + Long.parseLong(fields[first + 1])) / 100.0;

@@ -15,7 +15,8 @@ import java.util.Map;
  * consumers sized by the gateway itself) with {@code accounts} accounts. The requests go through the JMS door,
  * spread evenly over the accounts, each to a recipient of its own. Measured: delivered messages/s as a share of
  * Meta's allowance (accounts × 100/s), the most sends any account made within one second by the stub's own clock
- * (it must never pass 100), the gateway's CPU time per message, and its peak RSS. {@link #besideARefusedAccount}
+ * (it must never pass 100), the gateway's CPU time per message (and its part outside the JIT compiler's threads, which
+ * a run of minutes still keeps busy), and its peak RSS. {@link #besideARefusedAccount}
  * measures one account while Meta refuses another's token and a backlog of that account's messages waits.
  */
 final class MetasPace {
@@ -28,7 +29,7 @@ final class MetasPace {
     static final int REFUSED_BACKLOG = 1_000;
 
     /** @param accounts the accounts sending, whose allowance the share is of (a refused one is not among them) */
-    record Result(String scenario, int accounts, int messages, double perSecond, int busiestSecond, double cpuMicrosPerMessage,
+    record Result(String scenario, int accounts, int messages, double perSecond, int busiestSecond, JavaProcess.CpuTime cpuPerMessage,
             double peakRssMib, String loadBefore, String loadAfter) {
 
         double shareOfAllowance() {
@@ -75,13 +76,13 @@ final class MetasPace {
     private static Result measure(String scenario, StubProcess stub, BenchGateway gateway, int accounts, int first, int messages)
             throws Exception {
         String loadBefore = loadAverage();
-        double cpuBefore = JavaProcess.cpuSeconds(gateway.process().pid());
+        JavaProcess.CpuTime cpuBefore = JavaProcess.CpuTime.of(gateway.process().pid());
         long start = System.nanoTime();
         deliver(stub, gateway, accounts, first, messages);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double cpu = JavaProcess.cpuSeconds(gateway.process().pid()) - cpuBefore;
+        JavaProcess.CpuTime cpu = JavaProcess.CpuTime.of(gateway.process().pid()).microsPerMessageSince(cpuBefore, messages);
         int busiest = stub.peakPerSecond().values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        return new Result(scenario, accounts, messages, messages / seconds, busiest, cpu * 1e6 / messages,
+        return new Result(scenario, accounts, messages, messages / seconds, busiest, cpu,
                 JavaProcess.peakRssMib(gateway.process().pid()), loadBefore, loadAverage());
     }
 
@@ -138,9 +139,9 @@ final class MetasPace {
         List<String> rows = new ArrayList<>();
         for (Result r : results) {
             String what = r.scenario() + ", Meta answering in 150 ± 50 ms (load average " + r.loadBefore() + " → " + r.loadAfter() + ")";
-            rows.add(String.format(Locale.ROOT, "| %s | %,.0f msgs/s | %.2f of %d/s | %d | %,.0f µs | %,.0f MiB |", what,
-                    r.perSecond(), r.shareOfAllowance(), r.accounts() * PACE, r.busiestSecond(), r.cpuMicrosPerMessage(),
-                    r.peakRssMib()));
+            rows.add(String.format(Locale.ROOT, "| %s | %,.0f msgs/s | %.2f of %d/s | %d | %,.0f µs (%,.0f outside the JIT compiler) | %,.0f MiB |",
+                    what, r.perSecond(), r.shareOfAllowance(), r.accounts() * PACE, r.busiestSecond(), r.cpuPerMessage().total(),
+                    r.cpuPerMessage().outsideCompiler(), r.peakRssMib()));
         }
         return rows;
     }
