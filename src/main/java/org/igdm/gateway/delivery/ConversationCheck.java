@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * Settles a call whose outcome is unknown by reading the conversation back (Meta's Conversations API) instead of
  * sending again blindly: Meta's message to the recipient, as sent and no older than the call, means it was
  * delivered (the result carries Meta's message id); none means it was not ({@link NotDeliveredException}: sent
- * again as the retry rules allow); a request that the conversation cannot show, or a read that fails, leaves the
- * outcome unknown, with the reason ({@link OutcomeUnknownException#notVerified}).
+ * again as the retry rules allow); a request that the conversation cannot show, a read that fails, or a message like
+ * it whose time cannot be read leaves the outcome unknown, with the reason ({@link OutcomeUnknownException#notVerified}).
  *
  * <p>It runs on the delivery's own thread while the request's key stays claimed, so the recipient's next message
  * waits for it. Reads are paced at Meta's limit for the account ({@link KindLimits}). The message ids of this
@@ -85,8 +85,14 @@ public final class ConversationCheck {
             throw unknown.notVerified("reading the conversation back failed: " + refused.getMessage());
         }
         Instant since = unknown.sentAt().truncatedTo(ChronoUnit.SECONDS).minus(CLOCK_SKEW);
-        Optional<ConversationMessage> found = thread.stream()
-                .filter(message -> sameMessage(message, request, since) && !sentBefore(sender, request, message.id())).findFirst();
+        List<ConversationMessage> alike = thread.stream()
+                .filter(message -> sameContent(message, request) && !sentBefore(sender, request, message.id())).toList();
+        Optional<ConversationMessage> found = alike.stream()
+                .filter(message -> message.createdTime() != null && !message.createdTime().isBefore(since)).findFirst();
+        if (found.isEmpty() && alike.stream().anyMatch(message -> message.createdTime() == null)) {
+            // it may be the call's message: sending again could deliver it twice
+            throw unknown.notVerified("the conversation holds a message like it whose time (created_time) the gateway cannot read");
+        }
         if (found.isEmpty()) {
             LOG.warn("the call for account {} to {} broke off and the conversation does not hold the message: sending it again",
                     sender.name(), request.recipientId());
@@ -153,10 +159,9 @@ public final class ConversationCheck {
         }
     }
 
-    /** From the account to the recipient, since the call, and with the request's content as far as Meta shows it. */
-    private static boolean sameMessage(ConversationMessage message, SendRequest request, Instant since) {
-        if (message.createdTime() == null || message.createdTime().isBefore(since)
-                || !message.toIds().contains(request.recipientId()) || request.recipientId().equals(message.fromId())) {
+    /** From the account to the recipient, with the request's content as far as Meta shows it. */
+    private static boolean sameContent(ConversationMessage message, SendRequest request) {
+        if (!message.toIds().contains(request.recipientId()) || request.recipientId().equals(message.fromId())) {
             return false;
         }
         return switch (MessageKind.of(request)) {

@@ -285,6 +285,29 @@ class DeliveryRouteTest {
     }
 
     @Test
+    void aBrokenCallWhoseConversationHoldsALikeMessageWithoutAReadableTimeIsNotSentAgain() {
+        connectionBreaksOnce();
+        ObjectNode timeless = fromTheAccount("mid.timeless", Instant.now(), "42", "is this you?");
+        timeless.put("created_time", "yesterday evening");
+        // an older message with the same text and a readable time is not the call's: it settles nothing
+        MetaConversations.thread(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "42",
+                timeless, fromTheAccount("mid.older", Instant.now().minusSeconds(60), "42", "is this you?"));
+
+        Exchange done = deliver("{\"recipient_id\":\"42\",\"message\":\"is this you?\"}");
+
+        assertThat(meta.sends()).hasSize(1);
+        MetaConversations.assertReadBack(meta.server(), "", true, RunningGateway.USER_ID, RunningGateway.TOKEN, "42");
+        assertThat(done.getMessage().getHeader(DeliveryKeys.FAILURE_CATEGORY)).isEqualTo("exhausted");
+        assertThat(gateway.sent()).isEmpty();
+        assertThat(gateway.failed()).singleElement().satisfies(failed -> {
+            assertThat(failed.path("error").path("category").asText()).isEqualTo("exhausted");
+            assertThat(failed.path("error").path("message").asText()).contains("It was not sent again, because the conversation"
+                    + " holds a message like it whose time (created_time) the gateway cannot read");
+            assertThat(failed.path("attempts").asInt()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void aBrokenPrivateReplyCannotBeReadBackAndIsNotSentAgain() {
         meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
