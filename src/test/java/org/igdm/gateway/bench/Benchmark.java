@@ -31,7 +31,8 @@ import org.igdm.gateway.request.SendRequest;
  * (record the gateway of the JMS and HTTP runs with Java Flight Recorder, into the run's folder),
  * {@code --paced-accounts=1,20} (the accounts of each run at Meta's pace, {@link MetasPace}, followed by one account
  * beside one whose token Meta refuses; empty for none),
- * {@code --paced-messages=N} (20,000 by default), {@code --only-paced} (only those runs).
+ * {@code --paced-messages=N} (20,000 by default), {@code --only-paced} (only those runs), {@code --gateway-jvm="-XX:… -XX:…"}
+ * (more JVM options for every gateway the benchmark starts, separated by spaces: to compare collectors or compilers).
  */
 public final class Benchmark {
 
@@ -54,10 +55,10 @@ public final class Benchmark {
     }
 
     record Options(int messages, int warmup, int concurrency, int fileRows, int fileDeliverSeconds, long stubDelayMillis, String jfr,
-            List<Integer> pacedAccounts, int pacedMessages, boolean onlyPaced) {
+            List<Integer> pacedAccounts, int pacedMessages, boolean onlyPaced, List<String> gatewayJvm) {
 
         private static final Set<String> NAMES = Set.of("quick", "messages", "warmup", "concurrency", "file-rows", "file-deliver-seconds",
-                "stub-delay-ms", "jfr", "paced-accounts", "paced-messages", "only-paced");
+                "stub-delay-ms", "jfr", "paced-accounts", "paced-messages", "only-paced", "gateway-jvm");
 
         static Options parse(String... args) {
             Map<String, String> given = new HashMap<>();
@@ -76,7 +77,8 @@ public final class Benchmark {
                     number(given, "stub-delay-ms", 0), jfrSettings(given.get("jfr")),
                     given.getOrDefault("paced-accounts", "1,20").isEmpty() ? List.of()
                             : Arrays.stream(given.getOrDefault("paced-accounts", "1,20").split(",")).map(Integer::valueOf).toList(),
-                    number(given, "paced-messages", quick ? 2_000 : 20_000), given.containsKey("only-paced"));
+                    number(given, "paced-messages", quick ? 2_000 : 20_000), given.containsKey("only-paced"),
+                    Arrays.stream(given.getOrDefault("gateway-jvm", "").split(" ")).filter(option -> !option.isBlank()).toList());
         }
 
         /** No recording when absent; JFR's "profile" settings for a bare --jfr; else the settings file given. */
@@ -117,10 +119,16 @@ public final class Benchmark {
         print();
     }
 
-    /** The JVM options that record a gateway with Flight Recorder into {@code <name>.jfr}, when --jfr asks for it. */
+    /**
+     * The gateway's extra JVM options: those of --gateway-jvm, and a Flight Recorder recording into {@code <name>.jfr}
+     * when --jfr asks for it.
+     */
     private List<String> recording(String name) {
-        return options.jfr == null ? List.of()
-                : List.of("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfr + ",filename=" + home.resolve(name + ".jfr"));
+        List<String> jvm = new ArrayList<>(options.gatewayJvm);
+        if (options.jfr != null) {
+            jvm.add("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfr + ",filename=" + home.resolve(name + ".jfr"));
+        }
+        return jvm;
     }
 
     /** The baseline: the same form bodies straight to the stub from a plain client at the same concurrency. */
@@ -211,7 +219,7 @@ public final class Benchmark {
                 out.write(row.recipientId() + "," + row.message().asText() + "\n");
             }
         }
-        try (BenchGateway gateway = BenchGateway.start(home.resolve("file-gateway"), stub.baseUrl(), options.concurrency, List.of())) {
+        try (BenchGateway gateway = BenchGateway.start(home.resolve("file-gateway"), stub.baseUrl(), options.concurrency, options.gatewayJvm)) {
             Delivered before = Delivered.now(stub, gateway);
             long start = System.nanoTime();
             // a rename, so the gateway never sees a half-written file
