@@ -11,22 +11,32 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.igdm.gateway.Json;
 
 /**
  * The HTTP door's connections: at most {@code maxConnections} open at once, and each closed once it has had no
  * request under way for {@code idleTimeout}. Without them, idle sockets pile up until the port starves.
  *
- * <p>A connection past the cap is closed as it arrives, never served, so the connections in use keep working.
- * Vert.x's own idle timeout would also close a connection whose caller waits for Meta (a {@code POST /messages}
- * with its retries can take minutes without a byte on the wire); this one counts only the time between requests.
- *
+ * <p>Past the cap, a few more connections ({@link #PROBE_RESERVE}) are still taken, for health probes and metrics
+ * scrapes, which share the port: a liveness probe refused while callers wait for Meta would get a busy gateway
+ * restarted. On those, anything but {@code /observe/…} is answered 503, with the reason, and the connection is
+ * closed. Past the reserve too, a new connection is closed as it arrives, unserved, so the connections in use keep
+ * working. Vert.x's own idle timeout would also close a connection whose caller waits for Meta (a
+ * {@code POST /messages} with its retries can take minutes without a byte on the wire); this one counts only the
+ * time between requests.
  */
 final class ConnectionLimits {
+
+    /** Connections taken past the cap for {@code /observe/…} only. */
+    static final int PROBE_RESERVE = 16;
+    private static final String OBSERVE = "/observe/";
 
     private final Duration idleTimeout;
     private final int maxConnections;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<HttpConnection, Watched> watched = new ConcurrentHashMap<>();
+    /** The answer to a request on a connection past the cap. */
+    private final String busy;
 
     /**
      * @param idleTimeout    how long a connection may stay open without a request under way
@@ -35,6 +45,9 @@ final class ConnectionLimits {
     ConnectionLimits(Duration idleTimeout, int maxConnections) {
         this.idleTimeout = idleTimeout;
         this.maxConnections = maxConnections;
+        this.busy = Json.MAPPER.valueToTree(new Problem("Service Unavailable", 503, "the gateway has as many connections open "
+                + "as gateway.http.max-connections allows (" + maxConnections + "); try again in a moment, or queue many messages "
+                + "at once with /messages/bulk", null)).toString();
     }
 
     /** Vert.x, with these limits on every HTTP server made with it; the rest is Vert.x's own. */
@@ -50,10 +63,18 @@ final class ConnectionLimits {
         };
     }
 
-    /** Counts the requests under way on each connection: a connection is idle only while it has none. */
+    /**
+     * Counts the requests under way on each connection (a connection is idle only while it has none), and keeps the
+     * connections past the cap to {@code /observe/…}.
+     */
     void trackRequests(Router router) {
         router.route().order(Integer.MIN_VALUE).handler(routing -> {
             Watched connection = watched.get(routing.request().connection());
+            if (connection != null && connection.pastTheCap && !routing.request().path().startsWith(OBSERVE)) {
+                routing.response().setStatusCode(503).putHeader("Content-Type", Problem.CONTENT_TYPE).putHeader("Retry-After", "1")
+                        .putHeader("Connection", "close").end(busy).onComplete(written -> routing.request().connection().close());
+                return;
+            }
             if (connection != null) {
                 connection.requestStarted();
                 routing.addEndHandler(ended -> connection.requestEnded());
@@ -63,12 +84,13 @@ final class ConnectionLimits {
     }
 
     private void opened(HttpConnection connection, Vertx vertx) {
-        if (open.incrementAndGet() > maxConnections) {
+        int opened = open.incrementAndGet();
+        if (opened > maxConnections + PROBE_RESERVE) {
             open.decrementAndGet();
             connection.close();
             return;
         }
-        Watched watch = new Watched(connection, vertx, idleTimeout.toMillis());
+        Watched watch = new Watched(connection, vertx, idleTimeout.toMillis(), opened > maxConnections);
         watched.put(connection, watch);
         connection.closeHandler(closed -> {
             open.decrementAndGet();
@@ -84,13 +106,16 @@ final class ConnectionLimits {
         private final HttpConnection connection;
         private final Vertx vertx;
         private final long idleMillis;
+        /** Opened past the cap: for {@code /observe/…} only. */
+        final boolean pastTheCap;
         private int requests;
         private long idleTimer = -1;
 
-        Watched(HttpConnection connection, Vertx vertx, long idleMillis) {
+        Watched(HttpConnection connection, Vertx vertx, long idleMillis, boolean pastTheCap) {
             this.connection = connection;
             this.vertx = vertx;
             this.idleMillis = idleMillis;
+            this.pastTheCap = pastTheCap;
         }
 
         synchronized void requestStarted() {

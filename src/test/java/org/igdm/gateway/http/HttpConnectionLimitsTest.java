@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The HTTP port's connections: idle ones are closed, and past the cap new ones are refused without starving the open ones. */
+/**
+ * The HTTP port's connections: idle ones are closed, and past the cap new ones serve probes only, then are refused
+ * without starving the open ones.
+ */
 class HttpConnectionLimitsTest {
 
     @RegisterExtension
@@ -48,7 +51,7 @@ class HttpConnectionLimitsTest {
     void aKeptAliveConnectionAndOneThatNeverSendsAreClosedOnceIdleForTheTimeout() throws Exception {
         start(Map.of("gateway.http.idle-timeout-s", "1"));
         Socket keptAlive = connect();
-        assertThat(exchange(keptAlive)).startsWith("HTTP/1.1 404");
+        assertThat(exchange(keptAlive, "/nothing-here")).startsWith("HTTP/1.1 404");
         Socket silent = connect();
 
         // the server closes both: the read ends (-1), well before the socket's own 15 s timeout
@@ -65,26 +68,59 @@ class HttpConnectionLimitsTest {
     }
 
     @Test
-    void pastTheCapANewConnectionIsClosedUnservedWhileTheOpenOnesKeepWorking() throws Exception {
+    void pastTheCapAProbeIsStillServedAndAnyOtherRequestIsAnswered503AndClosed() throws Exception {
+        start(Map.of("gateway.http.max-connections", "5"));
+        List<Socket> open = openServed(5);
+
+        Socket probe = connect();
+        assertThat(exchange(probe, "/observe/health/live")).startsWith("HTTP/1.1 200").contains("UP");
+        assertThat(exchange(probe, "/observe/health/live")).as("kept alive for the next probe").startsWith("HTTP/1.1 200");
+        Socket caller = connect();
+        String answer = exchange(caller, "/nothing-here");
+        assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 1").contains("application/problem+json")
+                .contains("as many connections open as gateway.http.max-connections allows (5)");
+        assertThat(caller.getInputStream().read()).as("closed after the answer").isEqualTo(-1);
+        for (Socket socket : open) {
+            assertThat(exchange(socket, "/nothing-here")).startsWith("HTTP/1.1 404");
+        }
+    }
+
+    @Test
+    void pastTheCapAndItsReserveForProbesANewConnectionIsClosedUnservedWhileTheOpenOnesKeepWorking() throws Exception {
         GatewayHttp http = start(Map.of("gateway.http.max-connections", "5"));
-        List<Socket> open = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            Socket socket = connect();
-            assertThat(exchange(socket)).startsWith("HTTP/1.1 404");
-            open.add(socket);
+        List<Socket> open = openServed(5);
+        List<Socket> probes = new ArrayList<>();
+        for (int i = 0; i < ConnectionLimits.PROBE_RESERVE; i++) {
+            Socket probe = connect();
+            assertThat(exchange(probe, "/observe/health/live")).startsWith("HTTP/1.1 200");
+            probes.add(probe);
         }
 
-        Socket sixth = connect();
-        assertThat(exchangeOrNothing(sixth)).as("the sixth connection gets no answer").isEmpty();
+        Socket onceMore = connect();
+        assertThat(exchangeOrNothing(onceMore)).as("the connection past the cap and the reserve gets no answer").isEmpty();
         for (Socket socket : open) {
-            assertThat(exchange(socket)).startsWith("HTTP/1.1 404");
+            assertThat(exchange(socket, "/nothing-here")).startsWith("HTTP/1.1 404");
         }
 
         for (Socket socket : open) {
             socket.close();
         }
+        for (Socket socket : probes) {
+            socket.close();
+        }
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> http.get("/observe/health").statusCode() == 200);
+                .until(() -> http.get("/messages-not-here").statusCode() == 404);
+    }
+
+    /** {@code count} connections, each served once (a path nothing serves: 404) and kept open. */
+    private List<Socket> openServed(int count) throws IOException {
+        List<Socket> open = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Socket socket = connect();
+            assertThat(exchange(socket, "/nothing-here")).startsWith("HTTP/1.1 404");
+            open.add(socket);
+        }
+        return open;
     }
 
     private Socket connect() throws IOException {
@@ -94,9 +130,9 @@ class HttpConnectionLimitsTest {
         return socket;
     }
 
-    /** One keep-alive GET of a path nothing serves (Vert.x answers 404 with a length): the answer's head and body. */
-    private static String exchange(Socket socket) throws IOException {
-        socket.getOutputStream().write("GET /nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    /** One keep-alive GET of {@code path} (answered with a length): the answer's head and body. */
+    private static String exchange(Socket socket, String path) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         InputStream in = socket.getInputStream();
         String head = readHead(in);
