@@ -70,7 +70,7 @@ final class ConnectionLimits {
     void trackRequests(Router router) {
         router.route().order(Integer.MIN_VALUE).handler(routing -> {
             Watched connection = watched.get(routing.request().connection());
-            if (connection != null && connection.pastTheCap && !routing.request().path().startsWith(OBSERVE)) {
+            if (connection != null && connection.pastTheCap && !routing.normalizedPath().startsWith(OBSERVE)) {
                 routing.response().setStatusCode(503).putHeader("Content-Type", Problem.CONTENT_TYPE).putHeader("Retry-After", "1")
                         .putHeader("Connection", "close").end(busy).onComplete(written -> routing.request().connection().close());
                 return;

@@ -80,6 +80,8 @@ class HttpConnectionLimitsTest {
         assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 1").contains("application/problem+json")
                 .contains("as many connections open as gateway.http.max-connections allows (5)");
         assertThat(caller.getInputStream().read()).as("closed after the answer").isEqualTo(-1);
+        assertThat(exchange(connect(), "/observe/../nothing-here")).as("the path as routed counts, not as written")
+                .startsWith("HTTP/1.1 503");
         for (Socket socket : open) {
             assertThat(exchange(socket, "/nothing-here")).startsWith("HTTP/1.1 404");
         }
