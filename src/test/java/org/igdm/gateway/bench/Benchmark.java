@@ -110,11 +110,11 @@ public final class Benchmark {
             }
         }
         for (int accounts : options.pacedAccounts) {
-            pacedResults.add(MetasPace.run(home, accounts, options.warmup, options.pacedMessages, recording("pace-" + accounts)));
+            pacedResults.add(MetasPace.run(home, accounts, options.warmup, options.pacedMessages, gatewayJvm("pace-" + accounts)));
         }
         if (!options.pacedAccounts.isEmpty()) {
             pacedResults.add(MetasPace.besideARefusedAccount(home, options.warmup, options.pacedMessages / 2,
-                    recording("pace-beside-refused")));
+                    gatewayJvm("pace-beside-refused")));
         }
         print();
     }
@@ -123,7 +123,7 @@ public final class Benchmark {
      * The gateway's extra JVM options: those of --gateway-jvm, and a Flight Recorder recording into {@code <name>.jfr}
      * when --jfr asks for it.
      */
-    private List<String> recording(String name) {
+    private List<String> gatewayJvm(String name) {
         List<String> jvm = new ArrayList<>(options.gatewayJvm);
         if (options.jfr != null) {
             jvm.add("-XX:StartFlightRecording=dumponexit=true,settings=" + options.jfr + ",filename=" + home.resolve(name + ".jfr"));
@@ -151,7 +151,7 @@ public final class Benchmark {
 
     /** Startup, idle memory, the JMS source and POST /messages, on one gateway. */
     private void jmsAndHttp(StubProcess stub, HttpLoad.Result raw, double stubIdleRss) throws Exception {
-        List<String> jvm = recording("gateway");
+        List<String> jvm = gatewayJvm("gateway");
         try (BenchGateway gateway = BenchGateway.start(home.resolve("gateway"), stub.baseUrl(), options.concurrency, jvm)) {
             Thread.sleep(2000);
             double idleRss = JavaProcess.rssMib(gateway.process().pid());
