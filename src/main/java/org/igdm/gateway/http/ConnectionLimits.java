@@ -19,17 +19,16 @@ import org.igdm.gateway.Json;
  *
  * <p>Past the cap, a few more connections ({@link #PROBE_RESERVE}) are still taken, for health probes and metrics
  * scrapes, which share the port: a liveness probe refused while callers wait for Meta would get a busy gateway
- * restarted. On those, anything but {@code /observe/…} is answered 503, with the reason, and the connection is
- * closed. Past the reserve too, a new connection is closed as it arrives, unserved, so the connections in use keep
+ * restarted. On those, anything but health and metrics ({@link ObservePaths}) is answered 503, with the reason, and
+ * the connection is closed. Past the reserve too, a new connection is closed as it arrives, unserved, so the connections in use keep
  * working. Vert.x's own idle timeout would also close a connection whose caller waits for Meta (a
  * {@code POST /messages} with its retries can take minutes without a byte on the wire); this one counts only the
  * time between requests.
  */
 final class ConnectionLimits {
 
-    /** Connections taken past the cap for {@code /observe/…} only. */
+    /** Connections taken past the cap for health and metrics only. */
     static final int PROBE_RESERVE = 16;
-    private static final String OBSERVE = "/observe/";
 
     private final Duration idleTimeout;
     private final int maxConnections;
@@ -65,12 +64,12 @@ final class ConnectionLimits {
 
     /**
      * Counts the requests under way on each connection (a connection is idle only while it has none), and keeps the
-     * connections past the cap to {@code /observe/…}.
+     * connections past the cap to health and metrics.
      */
-    void trackRequests(Router router) {
+    void trackRequests(Router router, ObservePaths observe) {
         router.route().order(Integer.MIN_VALUE).handler(routing -> {
             Watched connection = watched.get(routing.request().connection());
-            if (connection != null && connection.pastTheCap && !routing.normalizedPath().startsWith(OBSERVE)) {
+            if (connection != null && connection.pastTheCap && !observe.covers(routing.normalizedPath())) {
                 routing.response().setStatusCode(503).putHeader("Content-Type", Problem.CONTENT_TYPE).putHeader("Retry-After", "1")
                         .putHeader("Connection", "close").end(busy).onComplete(written -> routing.request().connection().close());
                 return;
@@ -106,7 +105,7 @@ final class ConnectionLimits {
         private final HttpConnection connection;
         private final Vertx vertx;
         private final long idleMillis;
-        /** Opened past the cap: for {@code /observe/…} only. */
+        /** Opened past the cap: for health and metrics only. */
         final boolean pastTheCap;
         private int requests;
         private long idleTimer = -1;

@@ -49,11 +49,12 @@ public final class HttpSource {
         context.addStartupListener((started, alreadyStarted) -> {
             VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(started,
                     VertxPlatformHttpRouter.getRouterNameFromPort(server.getPort()));
-            connections.trackRequests(router);
+            ObservePaths observe = ObservePaths.of(started);
+            connections.trackRequests(router, observe);
             answerOversizedBodiesAsProblems(router, server);
             readMediaTypesCaseInsensitively(router);
-            if (keys.required()) {
-                keepMetricsForKeyHolders(router, keys);
+            if (keys.required() && observe.metrics() != null) {
+                keepMetricsForKeyHolders(router, keys, observe.metrics());
             }
         });
         if (keys.required()) {
@@ -119,9 +120,10 @@ public final class HttpSource {
      * With API keys, the server listens beyond loopback: the metrics (which name folders, accounts and routes) are
      * then for callers with a key too. Health stays open for probes; it says UP or DOWN and why.
      */
-    private static void keepMetricsForKeyHolders(VertxPlatformHttpRouter router, ApiKeys keys) throws JsonProcessingException {
+    private static void keepMetricsForKeyHolders(VertxPlatformHttpRouter router, ApiKeys keys, String metricsPath)
+            throws JsonProcessingException {
         String unauthorized = Json.MAPPER.writeValueAsString(new Problem("Unauthorized", 401, ApiKeys.HOW_TO, null));
-        router.route("/observe/metrics").order(-1).handler(routing -> {
+        router.route(metricsPath).order(-1).handler(routing -> {
             List<String> authorization = routing.request().headers().getAll("Authorization");
             if (authorization.size() == 1 && keys.accepts(authorization.get(0))) {
                 routing.next();

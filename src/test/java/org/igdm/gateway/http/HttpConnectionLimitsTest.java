@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HttpConnectionLimitsTest {
 
+    private static final String KEY = "k-7c41e09b5d2f8a36";
+
     @RegisterExtension
     final GatewayFixture app = GatewayFixture.startedByEachTest();
     private final List<Socket> sockets = new ArrayList<>();
@@ -88,6 +90,20 @@ class HttpConnectionLimitsTest {
     }
 
     @Test
+    void pastTheCapHealthAndMetricsAreServedWhereTheOperatorMovedThemAndMetricsStillNeedAKey() throws Exception {
+        start(Map.of("gateway.http.max-connections", "5", "camel.management.health-path", "/ops/health",
+                "camel.metrics.path", "/ops/metrics", "gateway.http.api-keys", KEY));
+        openServed(5);
+
+        Socket probe = connect();
+        assertThat(exchange(probe, "/ops/health/ready")).startsWith("HTTP/1.1 200").contains("UP");
+        assertThat(exchange(probe, "/ops/metrics")).as("the key check follows the metrics").startsWith("HTTP/1.1 401");
+        assertThat(exchange(probe, "/ops/metrics", "Authorization: Bearer " + KEY)).startsWith("HTTP/1.1 200")
+                .contains("camel_exchanges_total");
+        assertThat(exchange(connect(), "/observe/health/live")).as("no longer a probe's path").startsWith("HTTP/1.1 503");
+    }
+
+    @Test
     void pastTheCapAndItsReserveForProbesANewConnectionIsClosedUnservedWhileTheOpenOnesKeepWorking() throws Exception {
         GatewayHttp http = start(Map.of("gateway.http.max-connections", "5"));
         List<Socket> open = openServed(5);
@@ -132,9 +148,14 @@ class HttpConnectionLimitsTest {
         return socket;
     }
 
-    /** One keep-alive GET of {@code path} (answered with a length): the answer's head and body. */
-    private static String exchange(Socket socket, String path) throws IOException {
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    /** One keep-alive GET of {@code path} (answered with a length), with these header lines: the answer's head and body. */
+    private static String exchange(Socket socket, String path, String... headers) throws IOException {
+        StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (String header : headers) {
+            request.append(header).append("\r\n");
+        }
+        request.append("\r\n");
+        socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         InputStream in = socket.getInputStream();
         String head = readHead(in);
