@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.igdm.gateway.idempotency.FirstDelivery;
 import org.igdm.gateway.idempotency.IdempotencyRepository;
@@ -130,7 +132,7 @@ public final class StoreBenchmark {
     /** One keyed delivery's writes: claim, Meta's confirmation, the record in the sink. */
     private static void send(IdempotencyRepository keys, long i) {
         String key = "file:3f9a1c0e7b2d4a6f8e1c5b9d0a2e4f6c8b1d3e5f7a9c0b2d4e6f8a1c3e5b7d9f#" + i;
-        String messageId = "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDAxOjM0MDI4MjM2Njg0MTcxMDMwMTI0NDI3" + i;
+        String messageId = messageId();
         Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long recipient = 1_000_000_000L + i;
         byte[] fingerprint = sha256(key + "|" + messageId);
@@ -140,6 +142,21 @@ public final class StoreBenchmark {
         keys.recordSent(key, new FirstDelivery("file:orders-2026-11-29.csv#" + i, String.valueOf(recipient), messageId, 1, sentAt),
                 String.format(Locale.ROOT, SENT_RECORD, i, recipient, key, messageId, sentAt), fingerprint);
         keys.markRecorded(key);
+    }
+
+    /**
+     * A message id as Meta's look: base64 of {@code ig_item:1:IGMessage:<account>:<45 digits>}. The account's part is
+     * the same for every message, the digits (thread and message) are not: a store that compresses must not be
+     * flattered by ids that differ only in a counter.
+     */
+    private static String messageId() {
+        StringBuilder digits = new StringBuilder(45);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int d = 0; d < 45; d++) {
+            digits.append((char) ('0' + random.nextInt(10)));
+        }
+        return "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDAwMDAwMDAwMDE6"
+                + Base64.getEncoder().encodeToString(digits.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     /** A request's fingerprint is a SHA-256, as the delivery's. */
