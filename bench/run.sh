@@ -19,4 +19,4 @@ if [ "${1:-}" = store ]; then
   mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
   classpath=$classpath:$(cat target/bench.classpath)
 fi
-exec "$JAVA_HOME/bin/java" -Xmx512m -cp "$classpath" "$main" "$@"
+exec "$JAVA_HOME/bin/java" -Xmx512m --enable-native-access=ALL-UNNAMED -cp "$classpath" "$main" "$@"

@@ -18,7 +18,9 @@ import org.igdm.gateway.delivery.PacedGraphCall;
 import org.igdm.gateway.graph.GraphClient;
 import org.igdm.gateway.http.ApiKeys;
 import org.igdm.gateway.http.HttpSource;
-import org.igdm.gateway.idempotency.IdempotencyRepository;
+import org.igdm.gateway.idempotency.EmbeddedKeys;
+import org.igdm.gateway.idempotency.IdempotencyKeys;
+import org.igdm.gateway.idempotency.SharedKeys;
 import org.igdm.gateway.jms.JmsIntake;
 import org.igdm.gateway.mcp.McpSource;
 import org.igdm.gateway.observe.AccountsHealthCheck;
@@ -53,10 +55,11 @@ public class GatewayConfiguration implements CamelConfiguration {
         context.addService(store, true, false);
         context.getRegistry().bind(GatewayStore.DATA_SOURCE, DataSource.class, store.dataSource());
         // opened before the broker, so that it closes after the broker (Camel stops services in reverse)
-        IdempotencyRepository idempotency = new IdempotencyRepository(store.dataSource(), settings.instance(), !store.shared(),
-                settings.idempotencyRetention());
+        IdempotencyKeys idempotency = store.shared()
+                ? new SharedKeys(store.dataSource(), settings.instance(), settings.idempotencyRetention())
+                : new EmbeddedKeys(settings.store().dataDir(), store.dataSource(), settings.idempotencyRetention());
         context.addService(idempotency, true, true);
-        context.getRegistry().bind("idempotencyRepository", idempotency);
+        context.getRegistry().bind("idempotencyKeys", IdempotencyKeys.class, idempotency);
         // sent records that an earlier run could not write (Meta had confirmed them) go to the sink first thing
         context.addStartupListener((started, alreadyStarted) -> {
             try (ProducerTemplate sink = started.createProducerTemplate()) {

@@ -14,7 +14,7 @@ import org.igdm.gateway.graph.OutcomeUnknownException;
 import org.igdm.gateway.graph.RejectedByGraphException;
 import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.idempotency.FirstDelivery;
-import org.igdm.gateway.idempotency.IdempotencyRepository;
+import org.igdm.gateway.idempotency.IdempotencyKeys;
 import org.igdm.gateway.observe.GatewayMetrics;
 import org.igdm.gateway.pacing.GatewayStoppingException;
 import org.igdm.gateway.request.InvalidRequestException;
@@ -38,7 +38,7 @@ public class DeliveryRoutes extends RouteBuilder {
      */
     public static final String RECORDED = "direct:recorded";
     private static final String RECORD_SENT = "direct:record-sent";
-    /** Property: what {@link IdempotencyRepository#claim} found for the request's key. */
+    /** Property: what {@link IdempotencyKeys#claim} found for the request's key. */
     private static final String CLAIM = "igClaim";
     /**
      * Property: the request's {@link RequestFingerprint}, taken as it came, before the window check may drop its tag,
@@ -51,7 +51,7 @@ public class DeliveryRoutes extends RouteBuilder {
     @BeanInject
     private GatewaySettings settings;
     @BeanInject
-    private IdempotencyRepository idempotency;
+    private IdempotencyKeys idempotency;
     @BeanInject
     private PacedGraphCall graphCall;
     @BeanInject
@@ -136,17 +136,17 @@ public class DeliveryRoutes extends RouteBuilder {
                 .process(this::acceptRequest)
                 .process(this::claimKey)
                 .choice()
-                    .when(claimed(IdempotencyRepository.Claim.Granted.class))
+                    .when(claimed(IdempotencyKeys.Claim.Granted.class))
                         .process(exchange -> windowCheck.beforeSend(exchange))
                         .process(this::callMeta)
                         .process(exchange -> windowCheck.afterSend(exchange))
                         .process(this::rememberSent)
                         .to(DeliveryRoutes.RECORD_SENT)
-                    .when(claimed(IdempotencyRepository.Claim.Reused.class))
+                    .when(claimed(IdempotencyKeys.Claim.Reused.class))
                         .process(exchange -> {
                             throw new KeyReusedException();
                         })
-                    .when(claimed(IdempotencyRepository.Claim.Unrecorded.class))
+                    .when(claimed(IdempotencyKeys.Claim.Unrecorded.class))
                         // Meta confirmed this key's send, but its record never reached the sink: written now
                         .process(this::answerWithPendingRecord)
                         .to(DeliveryRoutes.RECORD_SENT)
@@ -220,14 +220,14 @@ public class DeliveryRoutes extends RouteBuilder {
     private void claimKey(Exchange exchange) throws InterruptedException {
         String key = key(exchange);
         if (key == null) {
-            exchange.setProperty(CLAIM, new IdempotencyRepository.Claim.Granted());
+            exchange.setProperty(CLAIM, new IdempotencyKeys.Claim.Granted());
             return;
         }
         byte[] fingerprint = RequestFingerprint.of(exchange.getProperty(DeliveryKeys.REQUEST, SendRequest.class),
                 OutcomeRecorder.resolvedAccount(exchange));
         exchange.setProperty(FINGERPRINT, fingerprint);
-        IdempotencyRepository.Claim claim = idempotency.claim(key, fingerprint);
-        while (claim instanceof IdempotencyRepository.Claim.InFlight) {
+        IdempotencyKeys.Claim claim = idempotency.claim(key, fingerprint);
+        while (claim instanceof IdempotencyKeys.Claim.InFlight) {
             if (!queued(exchange)) {
                 throw new KeyInFlightException();
             }
@@ -240,7 +240,7 @@ public class DeliveryRoutes extends RouteBuilder {
         exchange.setProperty(CLAIM, claim);
     }
 
-    private static Predicate claimed(Class<? extends IdempotencyRepository.Claim> kind) {
+    private static Predicate claimed(Class<? extends IdempotencyKeys.Claim> kind) {
         return exchange -> kind.isInstance(exchange.getProperty(CLAIM));
     }
 
@@ -254,7 +254,7 @@ public class DeliveryRoutes extends RouteBuilder {
     }
 
     private static FirstDelivery firstDelivery(Exchange exchange) {
-        return exchange.getProperty(CLAIM, IdempotencyRepository.Claim.Recorded.class).first();
+        return exchange.getProperty(CLAIM, IdempotencyKeys.Claim.Recorded.class).first();
     }
 
     private static boolean replay(Exchange exchange) {
@@ -270,12 +270,12 @@ public class DeliveryRoutes extends RouteBuilder {
     /** The call that claimed the key did not send: a later request with the key may. */
     private void releaseClaim(Exchange exchange) {
         String key = key(exchange);
-        if (key != null && exchange.getProperty(CLAIM) instanceof IdempotencyRepository.Claim.Granted) {
+        if (key != null && exchange.getProperty(CLAIM) instanceof IdempotencyKeys.Claim.Granted) {
             idempotency.release(key);
         }
     }
 
-    /** The sent record, and in the store, committed before the record is written: see {@link IdempotencyRepository}. */
+    /** The sent record, and in the store, committed before the record is written: see {@link IdempotencyKeys}. */
     private void rememberSent(Exchange exchange) {
         OutcomeRecord.Sent sent = OutcomeRecorder.sent(exchange);
         String key = key(exchange);
@@ -304,7 +304,7 @@ public class DeliveryRoutes extends RouteBuilder {
     }
 
     private void answerWithPendingRecord(Exchange exchange) {
-        exchange.getMessage().setBody(exchange.getProperty(CLAIM, IdempotencyRepository.Claim.Unrecorded.class).sentRecord());
+        exchange.getMessage().setBody(exchange.getProperty(CLAIM, IdempotencyKeys.Claim.Unrecorded.class).sentRecord());
         exchange.getMessage().setHeader(DeliveryKeys.OUTCOME, "sent");
     }
 

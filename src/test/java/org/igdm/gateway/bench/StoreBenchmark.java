@@ -20,18 +20,22 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.igdm.gateway.idempotency.FirstDelivery;
-import org.igdm.gateway.idempotency.IdempotencyRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.igdm.gateway.idempotency.EmbeddedKeys;
+import org.igdm.gateway.idempotency.IdempotencyKeys;
+import org.igdm.gateway.idempotency.SharedKeys;
 import org.igdm.gateway.store.GatewayStore;
 import org.igdm.gateway.store.StoreSettings;
 
 /**
  * The idempotency store alone: what a send costs it (a claim, the sent record, the mark that the record is in
- * the sink: the three writes of every keyed delivery) and how large it grows. {@code callers} virtual threads
- * send concurrently, as the delivery's calls in flight do; their writes share the group commits.
+ * the sink: the three writes of every keyed delivery, of which the embedded keys keep the claim in memory) and how
+ * large it grows. {@code callers} virtual threads send concurrently, as the delivery's calls in flight do; on a shared
+ * store their writes share the group commits.
  *
  * <p>Options: {@code --store-sends=N} (default 1,000,000), {@code --store-callers=N} (default 64),
  * {@code --store-url=jdbc:postgresql://...} with {@code --store-user=} and {@code --store-password=} (default:
- * the embedded H2 store in a fresh folder), or {@code --store-postgres}: a PostgreSQL server of its own on
+ * the embedded keys, RocksDB, in a fresh folder), or {@code --store-postgres}: a PostgreSQL server of its own on
  * loopback ({@link BenchPostgres}), whose CPU and disk are then measured too. CPU is this process's, plus that
  * server's; for {@code --store-url} the server's is not in it.
  */
@@ -55,13 +59,16 @@ public final class StoreBenchmark {
         GatewayStore store = new GatewayStore(new StoreSettings(url, postgres != null ? BenchPostgres.USER : option(args, "--store-user=", null),
                 option(args, "--store-password=", null), data.toString(), 10));
         store.start();
-        IdempotencyRepository keys = new IdempotencyRepository(store.dataSource(), "bench", url == null, Duration.ofDays(7));
-        keys.start();
+        EmbeddedKeys embedded = url == null ? new EmbeddedKeys(data.toString(), store.dataSource(), Duration.ofDays(7)) : null;
+        SharedKeys shared = url == null ? null : new SharedKeys(store.dataSource(), "bench", Duration.ofDays(7));
+        ServiceSupport service = url == null ? embedded : shared;
+        service.start();
+        IdempotencyKeys keys = (IdempotencyKeys) service;
         System.out.printf("Store benchmark: %,d sends, %d concurrent callers, %s%n", sends, callers,
-                url == null ? "embedded H2 under " + data : postgres != null ? "PostgreSQL " + postgres : GatewayStore.redacted(url));
+                url == null ? "embedded keys under " + data : postgres != null ? "PostgreSQL " + postgres : GatewayStore.redacted(url));
 
         // on the server given by --store-url, the disk is not this benchmark's to look at
-        DiskSize onDisk = url == null ? () -> Files.size(data.resolve("store.mv.db")) : postgres != null ? postgres::diskBytes : null;
+        DiskSize onDisk = url == null ? embedded::bytes : postgres != null ? postgres::diskBytes : null;
         double serverCpuBefore = postgres == null ? 0 : postgres.cpuSeconds();
         long emptyServerBytes = postgres == null ? 0 : postgres.diskBytes();
         long cpuBefore = processCpuNanos();
@@ -89,15 +96,16 @@ public final class StoreBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / sends;
         double serverCpuMicros = postgres == null ? 0 : (postgres.cpuSeconds() - serverCpuBefore) * 1e6 / sends;
-        double writesPerCommit = (double) keys.writer().writes() / Math.max(1, keys.writer().commits());
+        String writesPerCommit = shared == null ? "(no group commit)"
+                : String.format(Locale.ROOT, "%.1f", (double) shared.writer().writes() / Math.max(1, shared.writer().commits()));
         String tableAndIndexes = postgres == null ? null : mib(postgres.keysBytes(store.dataSource()), sends);
-        keys.stop();
+        service.stop();
         store.stop();
 
         long bytes = onDisk == null ? -1 : onDisk.bytes();
         System.out.printf(Locale.ROOT, "| sends | callers | sends/s | writes per commit | CPU per send | largest while running | store size after |%n"
                 + "|---|---|---|---|---|---|---|%n");
-        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %.1f | %s | %s | %s |%n", sends, callers, sends / seconds, writesPerCommit,
+        System.out.printf(Locale.ROOT, "| %,d | %d | %,.0f | %s | %s | %s | %s |%n", sends, callers, sends / seconds, writesPerCommit,
                 postgres == null ? String.format(Locale.ROOT, "%,.0f µs", cpuMicros)
                         : String.format(Locale.ROOT, "%,.0f µs (%,.0f here, %,.0f the server's)", cpuMicros + serverCpuMicros, cpuMicros, serverCpuMicros),
                 bytes < 0 ? "(on the server)" : mib(largest.get(), sends), bytes < 0 ? "(on the server)" : mib(bytes, sends));
@@ -130,13 +138,13 @@ public final class StoreBenchmark {
     }
 
     /** One keyed delivery's writes: claim, Meta's confirmation, the record in the sink. */
-    private static void send(IdempotencyRepository keys, long i) {
+    private static void send(IdempotencyKeys keys, long i) {
         String key = "file:3f9a1c0e7b2d4a6f8e1c5b9d0a2e4f6c8b1d3e5f7a9c0b2d4e6f8a1c3e5b7d9f#" + i;
         String messageId = messageId();
         Instant sentAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         long recipient = 1_000_000_000L + i;
         byte[] fingerprint = sha256(key + "|" + messageId);
-        if (!(keys.claim(key, fingerprint) instanceof IdempotencyRepository.Claim.Granted)) {
+        if (!(keys.claim(key, fingerprint) instanceof IdempotencyKeys.Claim.Granted)) {
             throw new IllegalStateException("a fresh key was not granted: " + key);
         }
         keys.recordSent(key, new FirstDelivery("file:orders-2026-11-29.csv#" + i, String.valueOf(recipient), messageId, 1, sentAt),

@@ -53,7 +53,8 @@ public final class GatewayProcess implements AutoCloseable {
         command.add(java());
         command.addAll(jvmOptions);
         command.addAll(systemProperties(settings));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Application.class.getName()));
+        // as the jar's manifest does for java -jar: RocksDB loads its native library without a warning
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Application.class.getName()));
         return start(new ProcessBuilder(command), home.resolve(logName), settings);
     }
 
