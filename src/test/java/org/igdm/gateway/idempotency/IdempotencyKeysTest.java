@@ -153,7 +153,7 @@ class IdempotencyKeysTest {
     }
 
     @Test
-    void aLoneInstancesClaimIsKeptInMemoryOnlyAndItsRecordedKeyOutlivesTheProcess() {
+    void aLoneInstancesClaimEndsWithItsProcessAndItsRecordedKeyOutlivesIt() {
         open("embedded");
         IdempotencyKeys first = instance("a");
         assertThat(first.claim("claimed", REQUEST)).isInstanceOf(Claim.Granted.class);
@@ -163,7 +163,7 @@ class IdempotencyKeysTest {
         end(first);
 
         IdempotencyKeys next = instance("a");
-        assertThat(next.claim("claimed", REQUEST)).as("a claim is not written").isInstanceOf(Claim.Granted.class);
+        assertThat(next.claim("claimed", REQUEST)).as("the ended process's claim holds nothing").isInstanceOf(Claim.Granted.class);
         assertThat(next.claim("sent", REQUEST)).isEqualTo(new Claim.Recorded(FIRST));
     }
 
