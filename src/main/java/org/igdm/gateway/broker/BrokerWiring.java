@@ -22,6 +22,16 @@ public final class BrokerWiring {
     public static final String CONSUMER_CONNECTIONS = "jmsConsumerConnections";
     /** Registry name of the task executor of the delivery consumers (routes/jms-source.camel.yaml). */
     public static final String DELIVERY_THREADS = "deliveryThreads";
+    /**
+     * What the broker may push to a consumer ahead of its work: a few requests (a short text request takes about
+     * 0.5 KiB there), all of its own queue's account. With no prefetch, every receive cost two more trips through
+     * the broker's threads: a fifth of the gateway's CPU per message at twenty accounts (docs/benchmarks.md). A large
+     * window starves instead: Artemis's default, 1 MiB, lets a few consumers take an account's whole backlog, one call
+     * at a time each, while the others idle. The price of a few: a request may wait for the call its consumer is
+     * making. Held requests go back to the queue, in order, when the consumer stops or rolls back.
+     */
+    static final int CONSUMER_WINDOW_BYTES = 4 * 1024;
+    private static final String WINDOW_OPTION = "consumerWindowSize";
 
     private BrokerWiring() {
     }
@@ -47,9 +57,10 @@ public final class BrokerWiring {
         // consumers (routes/jms-source.camel.yaml) use the plain factory: their listener container keeps its own
         // connection and sessions (CACHE_CONSUMER), and can be stopped and started with its route
         context.getRegistry().bind(CONSUMER_CONNECTIONS, artemis);
-        // no prefetch: a consumer holds only the message it works on, so a consumer waiting for one account's turn
-        // (a pause, a slow Meta) keeps no other account's or recipient's messages from the idle consumers
-        artemis.setConsumerWindowSize(0);
+        // a small prefetch, unless the broker URL names its own consumerWindowSize
+        if (broker.embedded() || !broker.externalUrl().contains(WINDOW_OPTION + "=")) {
+            artemis.setConsumerWindowSize(CONSUMER_WINDOW_BYTES);
+        }
         // each consumer waits for Meta on a virtual thread of its own: hundreds cost a few kilobytes each
         SimpleAsyncTaskExecutor deliveryThreads = new SimpleAsyncTaskExecutor("deliver-");
         deliveryThreads.setVirtualThreads(true);

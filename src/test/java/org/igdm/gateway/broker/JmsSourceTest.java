@@ -237,6 +237,36 @@ class JmsSourceTest {
     }
 
     @Test
+    void anAccountsBacklogSpreadsOverTheConsumersAddedForIt() throws Exception {
+        gateway.consumerTrimByHand().resize(0.5);
+        // a backlog waiting for the consumers, and a slow Meta
+        gateway.stopDeliveryConsumers();
+        int count = 400;
+        for (int i = 0; i < count; i++) {
+            legacy.send(Queues.SEND, "{\"recipient_id\":\"" + (4000 + i) + "\",\"message\":\"m" + i + "\"}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> legacy.depth(Queues.deliveryQueue(Accounts.DEFAULT)) == count);
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(1000)));
+
+        // 16 consumers start, and more as they find work: were the first 16 to take the whole backlog ahead of their
+        // work (Artemis's default prefetch, 1 MiB each), those added would find the queue empty, 16 calls at a time
+        gateway.startDeliveryConsumers();
+        await().atMost(Duration.ofSeconds(90)).until(() -> gateway.sent().size() >= count);
+
+        // each call took a second: those Meta received within 0.9 s of one another were in flight together
+        List<Long> received = meta.sends().stream().map(call -> call.getLoggedDate().getTime()).sorted().toList();
+        int most = 0;
+        for (int first = 0, last = 0; last < received.size(); last++) {
+            while (received.get(last) - received.get(first) >= 900) {
+                first++;
+            }
+            most = Math.max(most, last - first + 1);
+        }
+        assertThat(most).as("calls in flight at once").isGreaterThan(24);
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    @Test
     void onSaturatedCpusAnAccountKeepsTwiceItsCallsInFlightAndGetsItsShareBackOnceTheyHaveRoom() throws Exception {
         ConsumerTrim trim = gateway.consumerTrimByHand();
         DefaultMessageListenerContainer consumers = gateway.listenerContainer(Accounts.DEFAULT);

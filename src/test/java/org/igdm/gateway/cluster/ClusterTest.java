@@ -64,9 +64,8 @@ class ClusterTest {
             Path home = Files.createDirectories(root.resolve(instance));
             Map<String, String> each = RunningGateway.defaults(home, meta.url());
             each.put("gateway.instance", instance);
-            // no prefetch: each consumer takes one message at a time, so that the instances share the queue
-            // (Artemis buffers up to 1 MiB of messages per consumer by default, all of a queue like this one)
-            each.put("gateway.jms.broker-url", broker.url() + "?consumerWindowSize=0");
+            // the gateway's own small prefetch: the instances must still share the queue
+            each.put("gateway.jms.broker-url", broker.url());
             each.put("gateway.store.url", storeUrl);
             each.put("gateway.store.username", PostgresServer.USER);
             each.put("gateway.jms.consumers", String.valueOf(CONSUMERS));
