@@ -30,6 +30,7 @@ import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
+import org.rocksdb.NativeLibraryLoader;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * so a killed process loses none; the log is forced to disk every {@link #SYNC_EVERY}, as the embedded database's
  * file is. Pending keys are also listed in their own column family, so that {@link #recoverPending} reads only them.
  *
+ * <p>RocksDB's native library is unpacked from the jar into {@code gateway.data/native} at each start.
+ *
  * <p>Keys that an earlier version kept in the embedded database's {@code idempotency_key} table are moved here at the
  * first start.
  */
@@ -56,6 +59,8 @@ public final class EmbeddedKeys extends RetainedKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKeys.class);
     static final String FOLDER = "keys";
+    /** RocksDB's native library, unpacked from the jar at each start. */
+    static final String NATIVE_FOLDER = "native";
     private static final Duration SYNC_EVERY = Duration.ofMillis(200);
     /** Retention and the move from the database write at most this many keys at once. */
     private static final int CHUNK = 10_000;
@@ -63,6 +68,7 @@ public final class EmbeddedKeys extends RetainedKeys {
     private static final byte[] PENDING_FAMILY = "pending".getBytes(StandardCharsets.UTF_8);
 
     private final Path folder;
+    private final Path nativeFolder;
     private final DataSource earlierStore;
     /** The keys under way in this process (hex of their hashes). */
     private final Set<String> underWay = ConcurrentHashMap.newKeySet();
@@ -83,13 +89,16 @@ public final class EmbeddedKeys extends RetainedKeys {
     EmbeddedKeys(String dataDir, DataSource earlierStore, Duration retention, LongSupplier clock) {
         super(retention, clock);
         this.folder = Path.of(dataDir, FOLDER);
+        this.nativeFolder = Path.of(dataDir, NATIVE_FOLDER);
         this.earlierStore = earlierStore;
     }
 
     @Override
     protected void doStart() throws Exception {
         Files.createDirectories(folder);
-        RocksDB.loadLibrary();
+        // into a folder of this gateway's, under one name: RocksDB's default, java.io.tmpdir under a new name at each
+        // start, kept a copy (15 MB) of every killed process's; and a temporary folder may forbid executables
+        NativeLibraryLoader.getInstance().loadLibrary(Files.createDirectories(nativeFolder).toString());
         // a small memtable and block cache: the keys are looked up rarely (a Bloom filter answers for new ones)
         LRUCache cache = keep(new LRUCache(16L << 20));
         BloomFilter filter = keep(new BloomFilter(10));

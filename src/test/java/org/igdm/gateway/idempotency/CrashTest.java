@@ -8,12 +8,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.igdm.gateway.broker.Queues;
 import org.igdm.gateway.support.GatewayProcess;
@@ -59,17 +62,28 @@ class CrashTest {
 
     @Test
     void aKilledGatewayLosesNothingAndRecordsEveryMessageOnce() throws Exception {
-        int sentTwice = runInterruptedBy(GatewayProcess::kill);
+        int sentTwice = runInterruptedBy(gateway -> {
+            gateway.kill();
+            // the killed process could not delete the native library it unpacked: it is the one copy, in its own folder
+            assertThat(fileNames(home.resolve("data").resolve("native"))).singleElement().asString().startsWith("librocksdbjni");
+        });
         System.out.println("SIGKILL crash test: recipients Meta saw twice = " + sentTwice + ", sent records written twice = "
                 + repeatedRecords + " (consumers in flight: " + CONSUMERS + ")");
         assertThat(sentTwice).isLessThanOrEqualTo(CONSUMERS);
+        assertThat(fileNames(temporaryFolder())).as("unpacked by either run into java.io.tmpdir").noneMatch(name -> name.startsWith("librocksdbjni"));
+    }
+
+    private static List<String> fileNames(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(file -> file.getFileName().toString()).toList();
+        }
     }
 
     @Test
     void aGracefulStopLosesAndDuplicatesNothing() throws Exception {
         // the JVM reports a SIGTERM as 143 (128 + 15) even when its shutdown hooks completed
         int sentTwice = runInterruptedBy(gateway -> assertThat(gateway.terminate()).isIn(0, 143));
-        assertThat(java.nio.file.Files.readString(home.resolve("first-run.log")))
+        assertThat(Files.readString(home.resolve("first-run.log")))
                 .contains("Embedded Artemis broker stopped").containsPattern("ig-dm-gateway\\) shutdown in");
         assertThat(sentTwice).isZero();
         assertThat(repeatedRecords).isZero();
@@ -81,14 +95,14 @@ class CrashTest {
 
     /** Queues the messages, interrupts the gateway mid-run, restarts it; returns how many recipients Meta saw twice. */
     private int runInterruptedBy(Interruption interruption) throws Exception {
-        GatewayProcess first = GatewayProcess.start(home, settings, "first-run.log");
+        GatewayProcess first = GatewayProcess.start(home, settings, "first-run.log", jvmOptions());
         queueMessages();
         await().atMost(Duration.ofSeconds(120)).until(() -> sinkSize() >= MESSAGES / 5);
         interruption.stop(first);
         int beforeRestart = sinkSize();
         assertThat(beforeRestart).as("interrupted mid-run").isLessThan(MESSAGES);
 
-        try (GatewayProcess second = GatewayProcess.start(home, settings, "second-run.log")) {
+        try (GatewayProcess second = GatewayProcess.start(home, settings, "second-run.log", jvmOptions())) {
             await().atMost(Duration.ofSeconds(180)).until(() -> sinkSize() >= MESSAGES);
             Thread.sleep(1000);
         }
@@ -110,6 +124,15 @@ class CrashTest {
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(callsPerRecipient).hasSize(MESSAGES);
         return (int) callsPerRecipient.values().stream().filter(count -> count > 1).count();
+    }
+
+    /** The harness's heap cap, and a temporary folder of the test's own, whose files it can see. */
+    private List<String> jvmOptions() throws IOException {
+        return List.of("-Xmx512m", "-Djava.io.tmpdir=" + Files.createDirectories(temporaryFolder()));
+    }
+
+    private Path temporaryFolder() {
+        return home.resolve("tmp");
     }
 
     private void queueMessages() throws Exception {
