@@ -238,6 +238,7 @@ class JmsSourceTest {
 
     @Test
     void anAccountsBacklogSpreadsOverTheConsumersAddedForIt() throws Exception {
+        // CPUs with room: the trim leaves the account its whole share, 50 consumers
         gateway.consumerTrimByHand().resize(0.5);
         // a backlog waiting for the consumers, and a slow Meta
         gateway.stopDeliveryConsumers();
