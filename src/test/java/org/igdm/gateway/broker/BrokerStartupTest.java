@@ -110,10 +110,13 @@ class BrokerStartupTest {
         external.start();
         try (GraphStub meta = new GraphStub()) {
             Map<String, String> settings = RunningGateway.defaults(home, meta.url());
-            settings.put("gateway.jms.broker-url", "tcp://127.0.0.1:" + externalPort);
+            // the operator's own prefetch, which the gateway's (4 KiB) must not override
+            settings.put("gateway.jms.broker-url", "tcp://127.0.0.1:" + externalPort + "?consumerWindowSize=2048");
             try (RunningGateway gateway = RunningGateway.start(home, settings);
                  LegacyJmsClient legacy = new LegacyJmsClient(externalPort)) {
                 assertThat(gateway.context().getRegistry().lookupByName("embeddedBroker")).isNull();
+                assertThat(gateway.context().getRegistry().lookupByNameAndType(BrokerWiring.CONSUMER_CONNECTIONS,
+                        ActiveMQConnectionFactory.class).getConsumerWindowSize()).isEqualTo(2048);
                 legacy.send(Queues.SEND, "{\"recipient_id\":\"31\",\"message\":\"via the external broker\"}");
                 gateway.awaitOutcomes(1);
                 assertThat(gateway.sent()).hasSize(1);
