@@ -29,7 +29,8 @@ import org.igdm.gateway.request.SendRequest;
  * {@code --file-rows=N}, {@code --file-deliver-seconds=N} (stop measuring the file's delivery N seconds after the drop, once every
  * row is queued; 0, the default, waits for every row), {@code --stub-delay-ms=N} (Meta's latency, 0 by default), {@code --jfr[=settings.jfc]}
  * (record the gateway of the JMS and HTTP runs with Java Flight Recorder, into the run's folder),
- * {@code --paced-accounts=1,20} (the accounts of each run at Meta's pace, {@link MetasPace}, followed by one account
+ * {@code --paced-accounts=1,20} (the accounts of each run at Meta's pace, {@link MetasPace}, each run then timing bursts on
+ * its gateway once idle, {@link MetasPace.Bursts}; followed by one account
  * beside one whose token Meta refuses; empty for none),
  * {@code --paced-messages=N} (20,000 by default), {@code --only-paced} (only those runs), {@code --gateway-jvm="-XX:… -XX:…"}
  * (more JVM options for every gateway the benchmark starts, separated by spaces: to compare collectors or compilers).
@@ -48,6 +49,7 @@ public final class Benchmark {
     /** CPU time the raw client's process spent per message, in microseconds, and its JIT compiler's part. */
     private JavaProcess.CpuTime rawCpu;
     private final List<MetasPace.Result> pacedResults = new ArrayList<>();
+    private final List<MetasPace.Bursts> bursts = new ArrayList<>();
 
     private Benchmark(Options options, Path home) {
         this.options = options;
@@ -110,7 +112,8 @@ public final class Benchmark {
             }
         }
         for (int accounts : options.pacedAccounts) {
-            pacedResults.add(MetasPace.run(home, accounts, options.warmup, options.pacedMessages, gatewayJvm("pace-" + accounts)));
+            pacedResults.add(MetasPace.run(home, accounts, options.warmup, options.pacedMessages, gatewayJvm("pace-" + accounts),
+                    bursts));
         }
         if (!options.pacedAccounts.isEmpty()) {
             pacedResults.add(MetasPace.besideARefusedAccount(home, options.warmup, options.pacedMessages / 2,
@@ -330,6 +333,11 @@ public final class Benchmark {
                             + "| CPU per message | peak RSS |",
                     "|---|---:|---:|---:|---:|---:|"));
             table.addAll(MetasPace.rows(pacedResults));
+        }
+        if (!bursts.isEmpty()) {
+            table.addAll(List.of("", "Light load at Meta's pace: bursts on the same gateways once idle (median of 3 rounds), until Meta has"
+                    + " answered them all:", "", "| scenario | 1 each (baseline) | burst | ratio | CPU while idle, of one core |", "|---|---:|---:|---:|---:|"));
+            table.addAll(MetasPace.burstRows(bursts));
         }
         String text = String.join("\n", table) + "\n";
         System.out.println();

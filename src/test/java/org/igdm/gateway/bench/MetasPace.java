@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +28,11 @@ final class MetasPace {
     static final int PACE = 100;
     /** The refused account's messages queued ahead: more than the consumers of the whole gateway (100 for two accounts). */
     static final int REFUSED_BACKLOG = 1_000;
+    /** Requests per account in a burst on an idle gateway ({@link #bursts}). */
+    static final int BURST = 8;
+    private static final int BURST_ROUNDS = 3;
+    /** Long enough for the consumers a burst added to stop again: each stops after an empty receive of a second. */
+    private static final long IDLE_MILLIS = 12_000;
 
     /** @param accounts the accounts sending, whose allowance the share is of (a refused one is not among them) */
     record Result(String scenario, int accounts, int messages, double perSecond, int busiestSecond, JavaProcess.CpuTime cpuPerMessage,
@@ -37,6 +43,15 @@ final class MetasPace {
         }
     }
 
+    /**
+     * Light load: the median time, over {@value #BURST_ROUNDS} rounds on an idle gateway, until Meta has answered one
+     * request for each account (the baseline: about one call), and until it has answered {@value #BURST} for each.
+     * A gateway that spreads a burst over enough calls at once takes about as long for both. Also the CPU the gateway
+     * spends while idle between them, in percent of one core.
+     */
+    record Bursts(int accounts, double oneEachSeconds, double burstSeconds, double idleCorePercent) {
+    }
+
     private MetasPace() {
     }
 
@@ -44,15 +59,54 @@ final class MetasPace {
      * Warms the gateway up with {@code warmup} messages (the JIT compiles the hot paths, as in a gateway that has run
      * for a while), then measures {@code messages} more; {@code jvm} are the gateway's extra JVM options (a recording).
      */
-    static Result run(Path home, int accounts, int warmup, int messages, List<String> jvm) throws Exception {
+    static Result run(Path home, int accounts, int warmup, int messages, List<String> jvm, List<Bursts> bursts) throws Exception {
         Path folder = home.resolve("pace-" + accounts);
         Files.createDirectories(folder);
         try (StubProcess stub = StubProcess.start(folder, "stub.log", 0, DELAY_MILLIS, JITTER_MILLIS);
                 BenchGateway gateway = BenchGateway.start(folder.resolve("gateway"), settings(stub.baseUrl(), accounts), jvm)) {
             deliver(stub, gateway, accounts, 0, warmup);
-            return measure(accounts + (accounts == 1 ? " account, " : " accounts, ") + messages + " messages", stub, gateway,
-                    accounts, warmup, messages);
+            Result result = measure(accounts + (accounts == 1 ? " account, " : " accounts, ") + messages + " messages", stub,
+                    gateway, accounts, warmup, messages);
+            bursts.add(bursts(stub, gateway, accounts, warmup + messages));
+            return result;
         }
+    }
+
+    /** Bursts of requests on the gateway once it has gone idle, messages {@code first} on ({@link Bursts}). */
+    private static Bursts bursts(StubProcess stub, BenchGateway gateway, int accounts, int first) throws Exception {
+        double[] oneEach = new double[BURST_ROUNDS];
+        double[] burst = new double[BURST_ROUNDS];
+        double idleCpuSeconds = 0;
+        int next = first;
+        for (int round = 0; round < BURST_ROUNDS; round++) {
+            idleCpuSeconds += idleCpuSeconds(gateway);
+            oneEach[round] = deliverTimed(stub, gateway, accounts, next, accounts);
+            next += accounts;
+            idleCpuSeconds += idleCpuSeconds(gateway);
+            burst[round] = deliverTimed(stub, gateway, accounts, next, accounts * BURST);
+            next += accounts * BURST;
+        }
+        return new Bursts(accounts, median(oneEach), median(burst), idleCpuSeconds * 100_000 / (2 * BURST_ROUNDS * IDLE_MILLIS));
+    }
+
+    /** Leaves the gateway idle for {@value #IDLE_MILLIS} ms; returns the CPU time it spent meanwhile, in seconds. */
+    private static double idleCpuSeconds(BenchGateway gateway) throws InterruptedException {
+        JavaProcess.CpuTime before = JavaProcess.CpuTime.of(gateway.process().pid());
+        Thread.sleep(IDLE_MILLIS);
+        return JavaProcess.CpuTime.of(gateway.process().pid()).total() - before.total();
+    }
+
+    /** Seconds from queueing {@code count} requests until Meta has answered them all and the sink holds them. */
+    private static double deliverTimed(StubProcess stub, BenchGateway gateway, int accounts, int first, int count) throws Exception {
+        long start = System.nanoTime();
+        deliver(stub, gateway, accounts, first, count);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /**
@@ -133,6 +187,16 @@ final class MetasPace {
         } catch (java.io.IOException unreadable) {
             return "?";
         }
+    }
+
+    static List<String> burstRows(List<Bursts> bursts) {
+        List<String> rows = new ArrayList<>();
+        for (Bursts b : bursts) {
+            rows.add(String.format(Locale.ROOT, "| %d %s, idle: %d requests for each account at once vs 1 for each | %.2f s | %.2f s | %.2f× | %.1f %% |",
+                    b.accounts(), b.accounts() == 1 ? "account" : "accounts", BURST, b.oneEachSeconds(), b.burstSeconds(),
+                    b.burstSeconds() / b.oneEachSeconds(), b.idleCorePercent()));
+        }
+        return rows;
     }
 
     static List<String> rows(List<Result> results) {
