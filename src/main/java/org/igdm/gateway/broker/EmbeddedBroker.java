@@ -18,6 +18,7 @@ import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
@@ -44,6 +45,14 @@ public final class EmbeddedBroker extends ServiceSupport {
     public static final String ANYCAST_PREFIX = "/queue/";
     private static final String CLIENT_ROLE = "client";
     private static final String GATEWAY_ROLE = "gateway";
+    /**
+     * The gateway's queues page to disk in files of this size. Artemis holds a page whole in memory while it writes it
+     * and while a queue reads it back, and its default, 10 MiB by its own estimate of a message's size (about a third
+     * of the real one), is for a queue or two: with twenty accounts' queues paging at once, their pages filled a 256 MiB
+     * heap and delivery fell to 0.12 of the allowance, in garbage collection (docs/benchmarks.md, *A backlog that pages*).
+     * Half a MiB is about 550 short requests, five seconds of an account's pace.
+     */
+    static final int PAGE_BYTES = 512 * 1024;
 
     private final Path directory;
     private final BrokerSettings settings;
@@ -69,6 +78,11 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     public String gatewayPassword() {
         return gatewayPassword;
+    }
+
+    /** The running server, for tests that look inside it. */
+    ActiveMQServer server() {
+        return broker.getActiveMQServer();
     }
 
     public boolean isActive() {
@@ -131,7 +145,7 @@ public final class EmbeddedBroker extends ServiceSupport {
                 .setDeadLetterAddress(SimpleString.of(Queues.DEAD_LETTERS))
                 .setExpiryAddress(SimpleString.of(Queues.EXPIRED)));
         // a message that keeps failing for reasons outside the delivery rules (a sink that cannot be written)
-        // is parked on the dead-letter queue instead of looping
+        // is parked on the dead-letter queue instead of looping; a backlog pages in small files (PAGE_BYTES)
         // (ig.deliver.# is ig.deliver and every account's queue below it)
         for (String queue : List.of(Queues.SEND, Queues.DELIVER + ".#")) {
             config.addAddressSetting(queue, new AddressSettings()
@@ -139,6 +153,7 @@ public final class EmbeddedBroker extends ServiceSupport {
                     .setRedeliveryDelay(1000)
                     .setRedeliveryMultiplier(2)
                     .setMaxRedeliveryDelay(60_000)
+                    .setPageSizeBytes(PAGE_BYTES)
                     .setDeadLetterAddress(SimpleString.of(Queues.DEAD_LETTERS))
                     .setExpiryAddress(SimpleString.of(Queues.EXPIRED)));
         }
