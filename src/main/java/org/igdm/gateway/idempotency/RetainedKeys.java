@@ -2,6 +2,7 @@ package org.igdm.gateway.idempotency;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -22,6 +23,7 @@ abstract sealed class RetainedKeys extends ServiceSupport implements Idempotency
     /** Epoch milliseconds. */
     final LongSupplier clock;
     private ScheduledExecutorService housekeeping;
+    private Future<?> startDeletion;
 
     RetainedKeys(Duration retention, LongSupplier clock) {
         this.retention = retention;
@@ -32,7 +34,14 @@ abstract sealed class RetainedKeys extends ServiceSupport implements Idempotency
     final void startHousekeeping(Runnable task, Duration period) {
         housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idempotency-housekeeping").factory());
         housekeeping.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::deleteExpiredQuietly, 0, RETENTION_RUN.toMillis(), TimeUnit.MILLISECONDS);
+        startDeletion = housekeeping.submit(this::deleteExpiredQuietly);
+        housekeeping.scheduleWithFixedDelay(this::deleteExpiredQuietly, RETENTION_RUN.toMillis(), RETENTION_RUN.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits until the deletion at start has run: a test whose clock moves on must not race it. */
+    final void awaitStartDeletion() throws Exception {
+        startDeletion.get(10, TimeUnit.SECONDS);
     }
 
     final void stopHousekeeping() throws InterruptedException {

@@ -63,11 +63,17 @@ class IdempotencyKeysTest {
 
     /** The keys of one instance: on a shared store, named; the embedded store has one instance, and no name. */
     private IdempotencyKeys instance(String name, LongSupplier instanceClock) {
-        ServiceSupport keys = store.shared() ? new SharedKeys(store.dataSource(), name, RETENTION, instanceClock)
+        RetainedKeys keys = store.shared() ? new SharedKeys(store.dataSource(), name, RETENTION, instanceClock)
                 : new EmbeddedKeys(data.toString(), store.dataSource(), RETENTION, instanceClock);
         keys.start();
         started.add(keys);
-        return (IdempotencyKeys) keys;
+        try {
+            // the deletion at start runs on the keys' own thread: it must be done before a test moves the clock on
+            keys.awaitStartDeletion();
+        } catch (Exception e) {
+            throw new IllegalStateException("the deletion at start did not end", e);
+        }
+        return keys;
     }
 
     /** The instance is gone: on the embedded store its process ended (what it kept in memory with it). */
