@@ -76,7 +76,8 @@ public record GatewaySettings(
                 Duration.ofMillis(reader.positiveInt("gateway.pacing.max-pause-ms")),
                 reader.positiveInt("gateway.breaker.failure-threshold"),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.open-ms")),
-                Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")));
+                Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")),
+                Duration.ofMillis(reader.positiveInt("gateway.pacing.arrival-bound-ms")));
         KindLimitSettings kindLimits = new KindLimitSettings(reader.positiveInt("ig.max-audio-video-per-second"),
                 reader.positiveInt("ig.max-private-replies-per-hour"));
         StoreSettings store = new StoreSettings(reader.optional("gateway.store.url"), reader.optional("gateway.store.username"),

@@ -201,15 +201,15 @@ class GraphSandboxTest {
         GraphClient client = graphClient();
         SendRequest hello = SendRequest.text("17841400000000101", "Hi");
 
-        assertThat(client.send(page, hello).messageId()).startsWith("mid.");
-        assertThat(client.send(studio, hello).messageId()).startsWith("mid.");
+        assertThat(client.send(page, hello, () -> { }).messageId()).startsWith("mid.");
+        assertThat(client.send(studio, hello, () -> { }).messageId()).startsWith("mid.");
         // each token works only on its own API, as at Meta, and only for its own account
-        assertThatThrownBy(() -> client.send(page.withToken(studio.token()), hello))
+        assertThatThrownBy(() -> client.send(page.withToken(studio.token()), hello, () -> { }))
                 .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(190));
-        assertThatThrownBy(() -> client.send(studio.withToken(page.token()), hello))
+        assertThatThrownBy(() -> client.send(studio.withToken(page.token()), hello, () -> { }))
                 .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(190));
         Account otherId = new Account("studio", GraphSandbox.USER_ID, Api.INSTAGRAM, studio.token(), 100, null);
-        assertThatThrownBy(() -> client.send(otherId, hello))
+        assertThatThrownBy(() -> client.send(otherId, hello, () -> { }))
                 .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(100));
     }
 
@@ -219,10 +219,10 @@ class GraphSandboxTest {
         String delivered = "17841400000001408";
         String lost = "17841400000002408";
 
-        assertThatThrownBy(() -> client.send(page, SendRequest.text(delivered, "arrived"))).isInstanceOf(OutcomeUnknownException.class);
-        assertThatThrownBy(() -> client.send(page, SendRequest.text(lost, "lost"))).isInstanceOf(OutcomeUnknownException.class);
-        String again = client.send(page, SendRequest.text(lost, "again")).messageId();
-        String toStudio = client.send(studio, SendRequest.text("17841400000000777", "to studio")).messageId();
+        assertThatThrownBy(() -> client.send(page, SendRequest.text(delivered, "arrived"), () -> { })).isInstanceOf(OutcomeUnknownException.class);
+        assertThatThrownBy(() -> client.send(page, SendRequest.text(lost, "lost"), () -> { })).isInstanceOf(OutcomeUnknownException.class);
+        String again = client.send(page, SendRequest.text(lost, "again"), () -> { }).messageId();
+        String toStudio = client.send(studio, SendRequest.text("17841400000000777", "to studio"), () -> { }).messageId();
 
         String thread = client.conversationWith(page, delivered).orElseThrow();
         assertThat(client.messagesOf(page, thread)).singleElement().satisfies(message -> {

@@ -17,6 +17,7 @@ import org.igdm.gateway.graph.TransientGraphException;
 import org.igdm.gateway.pacing.AccountGate;
 import org.igdm.gateway.pacing.AccountGates;
 import org.igdm.gateway.pacing.KindLimits;
+import org.igdm.gateway.pacing.Turn;
 import org.igdm.gateway.request.SendRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +66,11 @@ public final class PacedGraphCall {
                     throw new AccountPausedException(gate.pausedFor());
                 }
             }
-            awaitTurn(gate, name, request, waitsForAccount);
+            Turn turn = awaitTurn(gate, name, request, waitsForAccount);
             Account account = accounts.current(name);
             try {
                 attempts.run();
-                GraphSendResult result = client.send(account, request);
+                GraphSendResult result = client.send(account, request, () -> gate.requestWritten(turn));
                 answered(gate, result.usage());
                 return result;
             } catch (RateLimitedException throttled) {
@@ -96,13 +97,13 @@ public final class PacedGraphCall {
                     throw failure;
                 }
             } finally {
-                callEnded(gate, name, request);
+                callEnded(gate, turn, name, request);
             }
         }
     }
 
     /** The kind's limit first, then the account's pace; a caller that waits itself is not held past a second. */
-    private void awaitTurn(AccountGate gate, String name, SendRequest request, boolean waitsForAccount)
+    private Turn awaitTurn(AccountGate gate, String name, SendRequest request, boolean waitsForAccount)
             throws InterruptedException {
         Duration kindWait = kindLimits.waitFor(name, request);
         if (!waitsForAccount && kindWait.compareTo(LONGEST_CALLER_WAIT) > 0) {
@@ -110,15 +111,15 @@ public final class PacedGraphCall {
         }
         kindLimits.awaitTurn(name, request);
         try {
-            gate.awaitTurn();
+            return gate.awaitTurn();
         } catch (InterruptedException | RuntimeException e) {
             kindLimits.callEnded(name, request);
             throw e;
         }
     }
 
-    private void callEnded(AccountGate gate, String name, SendRequest request) {
-        gate.callEnded();
+    private void callEnded(AccountGate gate, Turn turn, String name, SendRequest request) {
+        gate.callEnded(turn);
         kindLimits.callEnded(name, request);
     }
 

@@ -16,18 +16,23 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
@@ -63,6 +68,9 @@ public final class GraphClient extends ServiceSupport {
     /** Connections opened for a burst are closed once idle this long. */
     private static final TimeValue CLOSE_AFTER_IDLE = TimeValue.ofMinutes(1);
 
+    /** Where a call carries its hook for the moment its request goes on the connection. */
+    private static final String REQUEST_WRITTEN = GraphClient.class.getName() + ".requestWritten";
+
     private final GraphEndpoints endpoints;
     private final CloseableHttpClient http;
     /** Cancels the calls that pass their deadline: one thread for all, woken only when a deadline passes. */
@@ -93,13 +101,20 @@ public final class GraphClient extends ServiceSupport {
                 // connections belong to no account (the token travels in each request), so any account reuses any
                 .disableConnectionState()
                 .evictIdleConnections(CLOSE_AFTER_IDLE)
+                .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "request-written", GraphClient::requestWritten)
                 .build();
         this.deadlines = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("graph-call-deadlines").daemon().factory());
         // most calls end well before their deadline: their cancellations leave the queue at once
         this.deadlines.setRemoveOnCancelPolicy(true);
     }
 
-    public GraphSendResult send(Account account, SendRequest request) {
+    /**
+     * Sends the request for the account.
+     *
+     * @param requestWritten runs once the call has its open connection to Meta, just before the request goes on it
+     *                       (not at all when no connection could be opened)
+     */
+    public GraphSendResult send(Account account, SendRequest request, Runnable requestWritten) {
         HttpPost post = new HttpPost(endpoints.messagesUri(account));
         switch (account.api()) {
             case FACEBOOK -> post.setEntity(utf8(GraphForm.encode(SendApiBody.of(request), account.token()), GraphForm.CONTENT_TYPE));
@@ -108,7 +123,7 @@ public final class GraphClient extends ServiceSupport {
                 post.setEntity(utf8(SendApiBody.of(request).toString(), "application/json"));
             }
         }
-        Answer answer = call(post);
+        Answer answer = call(post, requestWritten);
         return GraphResponses.interpret(answer.status(), answer.body(), answer.usage(), request.senderAction() == null);
     }
 
@@ -135,7 +150,7 @@ public final class GraphClient extends ServiceSupport {
     private JsonNode read(Account account, URI uri) {
         HttpGet get = new HttpGet(uri);
         get.setHeader("Authorization", "Bearer " + account.token().reveal());
-        Answer answer = call(get);
+        Answer answer = call(get, () -> { });
         return GraphResponses.read(answer.status(), answer.body(), answer.usage());
     }
 
@@ -162,11 +177,13 @@ public final class GraphClient extends ServiceSupport {
         }
     }
 
-    private Answer call(HttpUriRequestBase request) {
+    private Answer call(HttpUriRequestBase request, Runnable requestWritten) {
         Instant sentAt = Instant.now();
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(REQUEST_WRITTEN, requestWritten);
         ScheduledFuture<?> deadline = deadlines.schedule(request::cancel, endpoints.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return http.execute(request, Answer::of);
+            return http.execute(request, context, Answer::of);
         } catch (IOException failure) {
             if (request.isCancelled()) {
                 throw late(failure, sentAt);
@@ -178,6 +195,15 @@ public final class GraphClient extends ServiceSupport {
         } finally {
             deadline.cancel(false);
         }
+    }
+
+    /** The last step before the request is written: the connection to Meta is open (the step before opened it). */
+    private static ClassicHttpResponse requestWritten(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
+            throws IOException, HttpException {
+        if (scope.clientContext.getAttribute(REQUEST_WRITTEN) instanceof Runnable hook) {
+            hook.run();
+        }
+        return chain.proceed(request, scope);
     }
 
     /**

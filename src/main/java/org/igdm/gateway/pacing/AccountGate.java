@@ -1,7 +1,6 @@
 package org.igdm.gateway.pacing;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -16,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * the account's token (lifted when it gets a new one).
  *
  * <p>Calls are spaced evenly (one every 1/rate seconds). On top of that, a call starts only while fewer than
- * the rate's worth of calls are in flight or ended less than a second ago: a call reaches Meta between its
- * start and its end, so however the network delays single calls, Meta never sees more than the rate in any
- * one-second window. Every {@link #awaitTurn()} that returns must be followed by one {@link #callEnded()}.
+ * the rate's worth of calls may reach Meta within one second ({@link CallWindow}: a call reaches Meta before its
+ * end, and within {@code arrivalBound} of its request being written, which the caller reports with
+ * {@link #requestWritten}), so Meta never sees more than the rate in any one-second window. Every
+ * {@link #awaitTurn()} that returns must be followed by one {@link #callEnded}.
  * Waiting here costs a message nothing: it is not an attempt.
  */
 public final class AccountGate {
@@ -41,13 +41,11 @@ public final class AccountGate {
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
 
+    private final CallWindow window;
     private long nextSlot;
-    private int inFlight;
     /** The calls in flight added up over time (in call-nanoseconds), counted up to {@link #countedUntil}. */
     private long callNanos;
     private long countedUntil;
-    /** When the calls of the last second ended, oldest first. */
-    private final ArrayDeque<Long> recentEnds = new ArrayDeque<>();
     private long pausedUntil;
     private int usagePercent;
     private int consecutiveFailures;
@@ -97,10 +95,11 @@ public final class AccountGate {
         this.pausedUntil = nextSlot;
         this.countedUntil = nextSlot;
         this.openDurationNanos = settings.breakerOpen().toNanos();
+        this.window = new CallWindow(NANOS_PER_SECOND, settings.arrivalBound().toNanos());
     }
 
     /** Blocks until this caller may call Meta: after any pause or suspension, in its own slot of the pace. */
-    public void awaitTurn() throws InterruptedException {
+    public Turn awaitTurn() throws InterruptedException {
         while (true) {
             long wait;
             boolean slotTaken = false;
@@ -112,61 +111,55 @@ public final class AccountGate {
                     wait = pausedUntil - now;
                 } else if (suspended || breaker == BreakerState.PROBING) {
                     wait = RECHECK_NANOS;
-                } else if (!windowHasRoom(now)) {
-                    wait = recentEnds.isEmpty() ? RECHECK_NANOS / 20 : recentEnds.peekFirst() + NANOS_PER_SECOND - now;
                 } else {
-                    if (breaker == BreakerState.OPEN) {
-                        breaker = BreakerState.PROBING;
-                        LOG.info("Account {}: circuit breaker probing the Graph API with one call", account);
+                    wait = window.nanosUntilRoom(now, allowance.getAsInt());
+                    if (wait == 0) {
+                        if (breaker == BreakerState.OPEN) {
+                            breaker = BreakerState.PROBING;
+                            LOG.info("Account {}: circuit breaker probing the Graph API with one call", account);
+                        }
+                        long slot = Math.max(now, nextSlot);
+                        nextSlot = slot + intervalNanos();
+                        wait = slot - now;
+                        slotTaken = true;
                     }
-                    long slot = Math.max(now, nextSlot);
-                    nextSlot = slot + intervalNanos();
-                    wait = slot - now;
-                    slotTaken = true;
                 }
             }
             if (wait > 0) {
                 sleeper.sleep(slotTaken ? wait : Math.min(wait, RECHECK_NANOS));
             }
-            if (slotTaken && startCall()) {
-                return;
+            Turn turn = slotTaken ? startCall() : null;
+            if (turn != null) {
+                return turn;
             }
         }
     }
 
     /** Takes a place in the window, unless a pause began or the window filled while this caller slept. */
-    private synchronized boolean startCall() {
+    private synchronized Turn startCall() {
         long now = nanoClock.getAsLong();
-        if (now < pausedUntil || suspended || !windowHasRoom(now)) {
-            return false;
+        if (now < pausedUntil || suspended || window.nanosUntilRoom(now, allowance.getAsInt()) > 0) {
+            return null;
         }
         countCallTime(now);
-        inFlight++;
-        return true;
+        return window.started();
     }
 
-    private boolean windowHasRoom(long now) {
-        return callsInWindow(now) < allowance.getAsInt();
-    }
-
-    private int callsInWindow(long now) {
-        while (!recentEnds.isEmpty() && recentEnds.peekFirst() <= now - NANOS_PER_SECOND) {
-            recentEnds.pollFirst();
-        }
-        return inFlight + recentEnds.size();
-    }
-
-    /** Calls that may still reach Meta within the current second: those in flight and those that ended in it. */
+    /** Calls that Meta may count within the current second. */
     public synchronized int callsInWindow() {
-        return callsInWindow(nanoClock.getAsLong());
+        return window.counted(nanoClock.getAsLong());
+    }
+
+    /** The call's request is on the connection to Meta, which receives it within the arrival bound from now. */
+    public synchronized void requestWritten(Turn turn) {
+        window.written(turn, nanoClock.getAsLong());
     }
 
     /** The call that {@link #awaitTurn()} let through has its answer (or failed): it leaves the in-flight count. */
-    public synchronized void callEnded() {
+    public synchronized void callEnded(Turn turn) {
         long now = nanoClock.getAsLong();
         countCallTime(now);
-        inFlight--;
-        recentEnds.addLast(now);
+        window.ended(turn, now);
     }
 
     /**
@@ -179,7 +172,7 @@ public final class AccountGate {
     }
 
     private void countCallTime(long now) {
-        callNanos += inFlight * (now - countedUntil);
+        callNanos += window.inFlight() * (now - countedUntil);
         countedUntil = now;
     }
 

@@ -1,7 +1,6 @@
 package org.igdm.gateway.pacing;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,10 @@ import org.igdm.gateway.request.SendRequest;
  * limited kind takes its place here before it waits for the account's {@link AccountGate}, so it counts against
  * both; the other kinds pass straight through.
  *
- * <p>As in the gate, a call holds its place from its start until a whole period after it ended, so however the
- * network delays single calls, Meta never sees more than the limit in one period. Every {@link #awaitTurn} that
+ * <p>A call holds its place from its start until a whole period after it ended ({@link CallWindow} with no bound
+ * on when Meta receives it), so however the network delays single calls, Meta never sees more than the limit in one
+ * period. Unlike the gate, the place is taken before the call waits for the account's turn, so its start says
+ * nothing about when the call leaves. Every {@link #awaitTurn} that
  * returns must be followed by one {@link #callEnded} for the same account and request.
  */
 public final class KindLimits {
@@ -139,20 +140,18 @@ public final class KindLimits {
     }
 
     private Window window(String account, Limited limited) {
-        return windows.computeIfAbsent(new Key(account, limited), key -> new Window(limit(limited), limited.period.toNanos()));
+        return windows.computeIfAbsent(new Key(account, limited),
+                key -> new Window(limit(limited), CallWindow.untilEnded(limited.period.toNanos())));
     }
 
-    /** At most {@code limit} calls of one kind for one account in any {@code period}: in flight, or ended within it. */
+    /** At most {@code limit} calls of one kind for one account that Meta may count in any period. */
     private final class Window {
         private final int limit;
-        private final long periodNanos;
-        private int inFlight;
-        /** When the calls of the last period ended, oldest first. */
-        private final ArrayDeque<Long> recentEnds = new ArrayDeque<>();
+        private final CallWindow calls;
 
-        Window(int limit, long periodNanos) {
+        Window(int limit, CallWindow calls) {
             this.limit = limit;
-            this.periodNanos = periodNanos;
+            this.calls = calls;
         }
 
         void awaitTurn() throws InterruptedException {
@@ -164,7 +163,7 @@ public final class KindLimits {
                     }
                     wait = waitNanos();
                     if (wait == 0) {
-                        inFlight++;
+                        calls.started();
                         return;
                     }
                 }
@@ -172,21 +171,13 @@ public final class KindLimits {
             }
         }
 
-        /** Zero when a call may start now; otherwise until the oldest place frees (or a recheck, while all are in flight). */
+        /** Zero when a call may start now; otherwise how long at least until a place frees. */
         synchronized long waitNanos() {
-            long now = nanoClock.getAsLong();
-            while (!recentEnds.isEmpty() && recentEnds.peekFirst() <= now - periodNanos) {
-                recentEnds.pollFirst();
-            }
-            if (inFlight + recentEnds.size() < limit) {
-                return 0;
-            }
-            return recentEnds.isEmpty() ? RECHECK_NANOS : recentEnds.peekFirst() + periodNanos - now;
+            return calls.nanosUntilRoom(nanoClock.getAsLong(), limit);
         }
 
         synchronized void callEnded() {
-            inFlight--;
-            recentEnds.addLast(nanoClock.getAsLong());
+            calls.ended(nanoClock.getAsLong());
         }
     }
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param breakerFailureThreshold transient failures in a row that mean Meta is down
  * @param breakerOpen             the first time no call is made once Meta is down; it doubles while it stays down
  * @param breakerMaxOpen          the longest time between two probes
+ * @param arrivalBound            how soon after its request was written Meta receives a call at the latest (or when
+ *                                it ends, if sooner): the pace counts a call until a second after that
  */
 public record PacingSettings(
         double maxSendsPerSecond,
@@ -20,9 +22,10 @@ public record PacingSettings(
         Duration maxPause,
         int breakerFailureThreshold,
         Duration breakerOpen,
-        Duration breakerMaxOpen) {
+        Duration breakerMaxOpen,
+        Duration arrivalBound) {
 
     public PacingSettings withMaxSendsPerSecond(double pace) {
-        return new PacingSettings(pace, slowDownAtPercent, rateLimitPause, maxPause, breakerFailureThreshold, breakerOpen, breakerMaxOpen);
+        return new PacingSettings(pace, slowDownAtPercent, rateLimitPause, maxPause, breakerFailureThreshold, breakerOpen, breakerMaxOpen, arrivalBound);
     }
 }

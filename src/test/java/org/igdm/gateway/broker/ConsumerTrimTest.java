@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ConsumerTrimTest {
 
     private static final PacingSettings PACE = new PacingSettings(100, 80, Duration.ofSeconds(60), Duration.ofHours(1),
-            3, Duration.ofSeconds(30), Duration.ofSeconds(120));
+            3, Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofMillis(50));
     private static final AccountGate GATE = new AccountGate("a", PACE, () -> 0, AccountGate.fullPace(PACE));
 
     /** One of twenty accounts at 100 sends/s: up to 50 consumers, 1 while idle. */

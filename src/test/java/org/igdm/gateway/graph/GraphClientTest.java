@@ -33,6 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.igdm.gateway.Json;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.igdm.gateway.account.AccessToken;
@@ -82,9 +84,31 @@ class GraphClientTest {
         return meta.getAllServeEvents().get(0).getRequest();
     }
 
+    private static GraphSendResult send(GraphClient client, Account account, SendRequest request) {
+        return client.send(account, request, () -> { });
+    }
+
+    @Test
+    void theHookRunsOnceBeforeMetaHasTheRequest() {
+        meta.stubFor(post(anyUrl()).willReturn(GraphStub.success().withFixedDelay(500)));
+        AtomicLong written = new AtomicLong();
+        AtomicInteger hooks = new AtomicInteger();
+
+        client.send(PAGE, HELLO, () -> {
+            hooks.incrementAndGet();
+            written.set(System.nanoTime());
+        });
+        long answered = System.nanoTime();
+
+        assertThat(hooks).hasValue(1);
+        assertThat(Duration.ofNanos(answered - written.get())).as("Meta took 500 ms after the request was written")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        onlyCall();
+    }
+
     @Test
     void aFacebookAccountPostsAFormWithItsTokenInTheBody() {
-        GraphSendResult result = client.send(PAGE, HELLO);
+        GraphSendResult result = send(client, PAGE, HELLO);
 
         assertThat(result.messageId()).startsWith("mid.");
         assertThat(result.usage().appPercent()).isEqualTo(28);
@@ -103,7 +127,7 @@ class GraphClientTest {
 
     @Test
     void anInstagramAccountPostsMetasJsonWithABearerToken() throws Exception {
-        client.send(IG, new SendRequest("42", null, TextNode.valueOf("Hi"), null, null, "HUMAN_AGENT", "k2", "brand2"));
+        send(client, IG, new SendRequest("42", null, TextNode.valueOf("Hi"), null, null, "HUMAN_AGENT", "k2", "brand2"));
 
         LoggedRequest call = onlyCall();
         assertThat(call.getUrl()).isEqualTo("/instagram/v25.0/17841400000000022/messages");
@@ -119,7 +143,7 @@ class GraphClientTest {
     void aRefusedTokenIsARejectionThatKeepsMetasCodeAndNeverTheToken() {
         meta.stubFor(post(anyUrl()).willReturn(GraphStub.error(400, 190, null, "Invalid OAuth access token")));
 
-        assertThatThrownBy(() -> client.send(IG, HELLO))
+        assertThatThrownBy(() -> send(client, IG, HELLO))
                 .isInstanceOfSatisfying(RejectedByGraphException.class, e -> assertThat(e.error().code()).isEqualTo(190))
                 .message().doesNotContain("IGAA-ig-token");
     }
@@ -130,15 +154,17 @@ class GraphClientTest {
         GraphClient nowhere = new GraphClient(new GraphEndpoints("http://127.0.0.1:" + closed, "http://127.0.0.1:" + closed,
                 "v25.0", Duration.ofSeconds(2), Duration.ofSeconds(5)));
 
-        assertThatThrownBy(() -> nowhere.send(PAGE, HELLO)).isInstanceOf(GraphUnreachableException.class)
+        AtomicInteger hooks = new AtomicInteger();
+        assertThatThrownBy(() -> nowhere.send(PAGE, HELLO, hooks::incrementAndGet)).isInstanceOf(GraphUnreachableException.class)
                 .isNotInstanceOf(OutcomeUnknownException.class);
+        assertThat(hooks).as("no request was written").hasValue(0);
     }
 
     @Test
     void aConnectionThatBreaksOnceMetaHasTheRequestLeavesTheOutcomeUnknown() {
         meta.stubFor(post(anyUrl()).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
-        assertThatThrownBy(() -> client.send(PAGE, HELLO))
+        assertThatThrownBy(() -> send(client, PAGE, HELLO))
                 .isInstanceOf(OutcomeUnknownException.class)
                 .hasMessageContaining("Meta may have delivered the message")
                 .message().doesNotContain("EAA-page-token");
@@ -149,7 +175,7 @@ class GraphClientTest {
     void aPostWhoseConnectionBrokeIsNeverSentAgainByTheClient() {
         meta.stubFor(post(anyUrl()).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
 
-        assertThatThrownBy(() -> client.send(PAGE, HELLO)).isInstanceOf(OutcomeUnknownException.class);
+        assertThatThrownBy(() -> send(client, PAGE, HELLO)).isInstanceOf(OutcomeUnknownException.class);
         onlyCall();
     }
 
@@ -158,7 +184,7 @@ class GraphClientTest {
         // HttpClient on its own would send a POST again after a 503, once Meta could already have acted on it
         meta.stubFor(post(anyUrl()).willReturn(GraphStub.error(503, 2, null, "Service temporarily unavailable")));
 
-        assertThatThrownBy(() -> client.send(PAGE, HELLO)).isInstanceOf(TransientGraphException.class);
+        assertThatThrownBy(() -> send(client, PAGE, HELLO)).isInstanceOf(TransientGraphException.class);
         onlyCall();
     }
 
@@ -171,9 +197,9 @@ class GraphClientTest {
         });
         try {
             GraphClient shared = clientOf(server, Duration.ofSeconds(30));
-            shared.send(PAGE, HELLO);
-            shared.send(IG, HELLO);
-            shared.send(PAGE, HELLO);
+            send(shared, PAGE, HELLO);
+            send(shared, IG, HELLO);
+            send(shared, PAGE, HELLO);
 
             assertThat(clientPorts).hasSize(1);
         } finally {
@@ -201,7 +227,7 @@ class GraphClientTest {
                 List<Future<GraphSendResult>> results = new ArrayList<>();
                 for (int i = 0; i < calls; i++) {
                     Account account = i % 2 == 0 ? PAGE : IG;
-                    results.add(callers.submit(() -> shared.send(account, HELLO)));
+                    results.add(callers.submit(() -> send(shared, account, HELLO)));
                 }
                 for (Future<GraphSendResult> result : results) {
                     assertThat(result.get().messageId()).isEqualTo("mid.1");
@@ -232,7 +258,7 @@ class GraphClientTest {
         try {
             GraphClient impatient = clientOf(server, Duration.ofMillis(500));
 
-            assertTimeoutPreemptively(Duration.ofSeconds(4), () -> assertThatThrownBy(() -> impatient.send(PAGE, HELLO))
+            assertTimeoutPreemptively(Duration.ofSeconds(4), () -> assertThatThrownBy(() -> send(impatient, PAGE, HELLO))
                     .isInstanceOf(OutcomeUnknownException.class)
                     .hasMessageStartingWith("no complete answer from Meta within 500 ms"));
         } finally {
@@ -274,7 +300,7 @@ class GraphClientTest {
         GraphClient impatient = clientWithin(Duration.ofMillis(500));
 
         // the bound is there only so that a client that waits for the whole answer fails
-        assertTimeoutPreemptively(Duration.ofSeconds(8), () -> assertThatThrownBy(() -> impatient.send(PAGE, HELLO))
+        assertTimeoutPreemptively(Duration.ofSeconds(8), () -> assertThatThrownBy(() -> send(impatient, PAGE, HELLO))
                 .isInstanceOf(OutcomeUnknownException.class)
                 .hasMessageStartingWith("no complete answer from Meta within 500 ms"));
     }

@@ -16,17 +16,25 @@ class AccountGateTest {
     private int appUsage = 0;
     private final List<Long> turns = new ArrayList<>();
 
+    /** The gateway's default: Meta receives a call within 50 ms of its start. */
+    private static final Duration ARRIVAL_BOUND = Duration.ofMillis(50);
+
     private AccountGate gate(double perSecond) {
+        return gate(perSecond, ARRIVAL_BOUND);
+    }
+
+    private AccountGate gate(double perSecond, Duration arrivalBound) {
         PacingSettings settings = new PacingSettings(perSecond, 80, Duration.ofSeconds(60), Duration.ofHours(1),
-                3, Duration.ofSeconds(30), Duration.ofSeconds(120));
+                3, Duration.ofSeconds(30), Duration.ofSeconds(120), arrivalBound);
         return new AccountGate("test", settings, () -> appUsage, () -> now, nanos -> now += nanos);
     }
 
     private void take(AccountGate gate, int count) throws InterruptedException {
         for (int i = 0; i < count; i++) {
-            gate.awaitTurn();
+            Turn turn = gate.awaitTurn();
             turns.add(now);
-            gate.callEnded();
+            gate.requestWritten(turn);
+            gate.callEnded(turn);
         }
     }
 
@@ -45,33 +53,72 @@ class AccountGateTest {
     }
 
     @Test
-    void slowCallsHoldBackTheNextOnesSoMetaNeverCountsMoreThanTheRate() throws Exception {
-        AccountGate gate = gate(2);
+    void aSlowCallCountsUntilASecondAfterMetaMustHaveReceivedIt() throws Exception {
+        AccountGate gate = gate(1);
+        Turn slow = gate.awaitTurn();
+        now += seconds(0.3); // opening the connection
+        long written = now;
+        gate.requestWritten(slow);
+        now += seconds(0.5);
+        // still in flight, but Meta received it within 50 ms of its writing: the next goes a second after that
+        Turn next = gate.awaitTurn();
+        assertThat(now - written).isEqualTo(seconds(1.05));
+        assertThat(gate.callsInWindow()).as("the slow call no longer counts; the new one does").isEqualTo(1);
+        gate.callEnded(slow);
+        gate.callEnded(next);
+    }
+
+    @Test
+    void aCallThatEndsBeforeTheBoundCountsUntilASecondAfterItsEnd() throws Exception {
+        AccountGate gate = gate(1);
+        Turn quick = gate.awaitTurn();
+        gate.requestWritten(quick);
+        now += seconds(0.02);
+        long ended = now;
+        gate.callEnded(quick);
         gate.awaitTurn();
+        assertThat(now - ended).isEqualTo(seconds(1));
+    }
+
+    @Test
+    void aCallWhoseRequestWasNeverWrittenCountsUntilASecondAfterItEnded() throws Exception {
+        AccountGate gate = gate(1);
+        Turn connecting = gate.awaitTurn();
+        now += seconds(5);
+        assertThat(gate.callsInWindow()).as("still connecting after 5 s: Meta may get it yet").isEqualTo(1);
+        long ended = now;
+        gate.callEnded(connecting);
         gate.awaitTurn();
-        long started = now;
-        now += seconds(0.8);
-        gate.callEnded();
-        gate.callEnded();
-        // both calls may have reached Meta just before they ended: the third waits a second after that
+        assertThat(now - ended).isEqualTo(seconds(1));
+    }
+
+    @Test
+    void withABoundAsLongAsTheCallTimeoutASlowCallHoldsBackTheNextUntilASecondAfterItEnded() throws Exception {
+        AccountGate gate = gate(1, Duration.ofSeconds(30));
+        Turn slow = gate.awaitTurn();
+        gate.requestWritten(slow);
+        now += seconds(5);
+        assertThat(gate.callsInWindow()).as("in flight for 5 s: Meta may not have it yet").isEqualTo(1);
+        long ended = now;
+        gate.callEnded(slow);
         gate.awaitTurn();
-        assertThat(now - started).isGreaterThanOrEqualTo(seconds(1.8));
+        assertThat(now - ended).isEqualTo(seconds(1));
     }
 
     @Test
     void theCallsInFlightAddUpOverTimeSoAPeriodGivesItsAverage() throws Exception {
         AccountGate gate = gate(100);
-        gate.awaitTurn();
+        Turn firstTurn = gate.awaitTurn();
         long first = now;
-        gate.awaitTurn();
+        Turn secondTurn = gate.awaitTurn();
         long second = now;
         now += seconds(0.3);
-        gate.callEnded();
+        gate.callEnded(firstTurn);
         now += seconds(0.2);
         long afterTwo = gate.callNanos();
         // the first call until 0.3 s after the second began, then one call of the two for 0.2 s more
         assertThat(afterTwo).isEqualTo((second - first) + 2 * seconds(0.3) + seconds(0.2));
-        gate.callEnded();
+        gate.callEnded(secondTurn);
         now += seconds(1);
         assertThat(gate.callNanos()).as("nothing in flight adds nothing").isEqualTo(afterTwo);
     }

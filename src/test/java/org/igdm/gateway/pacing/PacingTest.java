@@ -76,6 +76,28 @@ class PacingTest {
     }
 
     @Test
+    void atMetasLatencyAnAccountUsesNearlyItsWholePaceAndNeverMore() throws Exception {
+        start(Map.of("ig.max-sends-per-second", "20"));
+        meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(300)));
+        queue(160);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> gateway.sent().size() == 160);
+        List<Long> arrivals = arrivalMillis();
+        assertAtMostPerSecond(arrivals, 20);
+        // each call counts from its start until a second after Meta received it, 50 ms after its start at the latest:
+        // about 19 a second. Counted until a second after its answer, a call would allow only 20 / 1.3 s, 15 a second
+        int busiest = 0;
+        for (int first = 0, last = 0; first < arrivals.size(); first++) {
+            while (last < arrivals.size() && arrivals.get(last) < arrivals.get(first) + 1_000) {
+                last++;
+            }
+            busiest = Math.max(busiest, last - first);
+        }
+        assertThat(busiest).as("calls Meta received in its busiest second").isGreaterThanOrEqualTo(18);
+        assertThat(gateway.failed()).isEmpty();
+    }
+
+    @Test
     void aRateLimitAnswerPausesTheWholeAccountThenEverythingIsDelivered() throws Exception {
         // Meta asks for a minute; the test caps every pause at 3 s so that it runs in seconds
         start(Map.of("gateway.pacing.max-pause-ms", "3000", "ig.max-sends-per-second", "20"));
