@@ -69,6 +69,7 @@ public record GatewaySettings(
                 Optional.ofNullable(reader.optional("gateway.jms.tls.keystore")).map(Path::of).orElse(null),
                 reader.optional("gateway.jms.tls.keystore-password"));
         reader.problems.addAll(broker.problems());
+        Duration arrivalBound = Duration.ofMillis(reader.positiveInt("gateway.pacing.arrival-bound-ms"));
         PacingSettings pacing = new PacingSettings(
                 reader.positiveInt("ig.max-sends-per-second"),
                 Math.min(99, reader.positiveInt("gateway.pacing.slow-down-at-percent")),
@@ -77,9 +78,9 @@ public record GatewaySettings(
                 reader.positiveInt("gateway.breaker.failure-threshold"),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.open-ms")),
                 Duration.ofMillis(reader.positiveInt("gateway.breaker.max-open-ms")),
-                Duration.ofMillis(reader.positiveInt("gateway.pacing.arrival-bound-ms")));
+                arrivalBound);
         KindLimitSettings kindLimits = new KindLimitSettings(reader.positiveInt("ig.max-audio-video-per-second"),
-                reader.positiveInt("ig.max-private-replies-per-hour"));
+                reader.positiveInt("ig.max-private-replies-per-hour"), arrivalBound);
         StoreSettings store = new StoreSettings(reader.optional("gateway.store.url"), reader.optional("gateway.store.username"),
                 reader.optional("gateway.store.password"), dataDir, reader.positiveInt("gateway.store.pool-size"));
         if (store.url() != null && !store.url().startsWith("jdbc:postgresql:")) {

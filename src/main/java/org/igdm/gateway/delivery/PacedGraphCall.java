@@ -66,11 +66,15 @@ public final class PacedGraphCall {
                     throw new AccountPausedException(gate.pausedFor());
                 }
             }
-            Turn turn = awaitTurn(gate, name, request, waitsForAccount);
+            KindLimits.Places places = awaitKindTurn(name, request, waitsForAccount);
+            Turn turn = awaitTurn(gate, places);
             Account account = accounts.current(name);
             try {
                 attempts.run();
-                GraphSendResult result = client.send(account, request, () -> gate.requestWritten(turn));
+                GraphSendResult result = client.send(account, request, () -> {
+                    gate.requestWritten(turn);
+                    kindLimits.requestWritten(places);
+                });
                 answered(gate, result.usage());
                 return result;
             } catch (RateLimitedException throttled) {
@@ -97,30 +101,30 @@ public final class PacedGraphCall {
                     throw failure;
                 }
             } finally {
-                callEnded(gate, turn, name, request);
+                gate.callEnded(turn);
+                kindLimits.callEnded(places);
             }
         }
     }
 
-    /** The kind's limit first, then the account's pace; a caller that waits itself is not held past a second. */
-    private Turn awaitTurn(AccountGate gate, String name, SendRequest request, boolean waitsForAccount)
+    /** The kind's limit comes before the account's pace; a caller that waits itself is not held past a second. */
+    private KindLimits.Places awaitKindTurn(String name, SendRequest request, boolean waitsForAccount)
             throws InterruptedException {
         Duration kindWait = kindLimits.waitFor(name, request);
         if (!waitsForAccount && kindWait.compareTo(LONGEST_CALLER_WAIT) > 0) {
             throw new KindLimitedException(kindLimits.describe(request), kindWait);
         }
-        kindLimits.awaitTurn(name, request);
+        return kindLimits.awaitTurn(name, request);
+    }
+
+    /** Then the account's pace; the kind's places are given back if the wait ends without a turn. */
+    private Turn awaitTurn(AccountGate gate, KindLimits.Places places) throws InterruptedException {
         try {
             return gate.awaitTurn();
         } catch (InterruptedException | RuntimeException e) {
-            kindLimits.callEnded(name, request);
+            kindLimits.callEnded(places);
             throw e;
         }
-    }
-
-    private void callEnded(AccountGate gate, Turn turn, String name, SendRequest request) {
-        gate.callEnded(turn);
-        kindLimits.callEnded(name, request);
     }
 
     private void answered(AccountGate gate, RateLimitUsage usage) {

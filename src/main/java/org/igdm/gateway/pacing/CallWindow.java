@@ -31,11 +31,6 @@ final class CallWindow {
         this.arrivalBoundNanos = arrivalBoundNanos;
     }
 
-    /** A window that counts every call until a period after it ended, whenever its request was written. */
-    static CallWindow untilEnded(long periodNanos) {
-        return new CallWindow(periodNanos, Long.MAX_VALUE);
-    }
-
     Turn started() {
         unwritten++;
         return new Turn();

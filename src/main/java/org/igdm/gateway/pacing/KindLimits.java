@@ -16,11 +16,10 @@ import org.igdm.gateway.request.SendRequest;
  * limited kind takes its place here before it waits for the account's {@link AccountGate}, so it counts against
  * both; the other kinds pass straight through.
  *
- * <p>A call holds its place from its start until a whole period after it ended ({@link CallWindow} with no bound
- * on when Meta receives it), so however the network delays single calls, Meta never sees more than the limit in one
- * period. Unlike the gate, the place is taken before the call waits for the account's turn, so its start says
- * nothing about when the call leaves. Every {@link #awaitTurn} that
- * returns must be followed by one {@link #callEnded} for the same account and request.
+ * <p>As in the gate, a call holds its place from its start until a whole period after Meta must have received it
+ * ({@link CallWindow}), so Meta never sees more than the limit in one period. Every {@link #awaitTurn} that returns
+ * must be followed by one {@link #callEnded} with its places, and {@link #requestWritten} when the request goes out.
+ * A conversation read does not report its writing: it counts until a period after it ended.
  */
 public final class KindLimits {
 
@@ -88,36 +87,50 @@ public final class KindLimits {
         return Duration.ofNanos(wait);
     }
 
-    /** Blocks until the request's kind may be sent for the account; returns at once for the kinds Meta does not limit. */
-    public void awaitTurn(String account, SendRequest request) throws InterruptedException {
-        List<Limited> limits = of(request);
-        for (int taken = 0; taken < limits.size(); taken++) {
-            try {
-                window(account, limits.get(taken)).awaitTurn();
-            } catch (InterruptedException | RuntimeException e) {
-                for (Limited held : limits.subList(0, taken)) {
-                    window(account, held).callEnded();
-                }
-                throw e;
-            }
+    /** The places a request holds in its kinds' windows: none for the kinds Meta does not limit. */
+    public static final class Places {
+        private final List<Place> held = new ArrayList<>(2);
+
+        private Places() {
         }
     }
 
-    /** The call that {@link #awaitTurn} let through has ended (answered or failed, or never made). */
-    public void callEnded(String account, SendRequest request) {
+    private record Place(Window window, Turn turn) {
+    }
+
+    /** Blocks until the request's kind may be sent for the account; returns at once for the kinds Meta does not limit. */
+    public Places awaitTurn(String account, SendRequest request) throws InterruptedException {
+        Places places = new Places();
         for (Limited limited : of(request)) {
-            window(account, limited).callEnded();
+            Window window = window(account, limited);
+            try {
+                places.held.add(new Place(window, window.awaitTurn()));
+            } catch (InterruptedException | RuntimeException e) {
+                callEnded(places);
+                throw e;
+            }
         }
+        return places;
+    }
+
+    /** The request that holds these places is going on its connection to Meta. */
+    public void requestWritten(Places places) {
+        places.held.forEach(place -> place.window.written(place.turn));
+    }
+
+    /** The call that {@link #awaitTurn} let through has ended (answered or failed, or never made). */
+    public void callEnded(Places places) {
+        places.held.forEach(place -> place.window.ended(place.turn));
     }
 
     /** Blocks until the account may read a conversation; every return is followed by one {@link #readEnded}. */
     public void awaitRead(String account) throws InterruptedException {
-        window(account, Limited.CONVERSATION_READS).awaitTurn();
+        window(account, Limited.CONVERSATION_READS).awaitTurn(); // a read's writing is not reported
     }
 
     /** The read that {@link #awaitRead} let through has ended. */
     public void readEnded(String account) {
-        window(account, Limited.CONVERSATION_READS).callEnded();
+        window(account, Limited.CONVERSATION_READS).readEnded();
     }
 
     /** Waiting callers give up their turn: the gateway is shutting down and their messages stay queued. */
@@ -141,7 +154,7 @@ public final class KindLimits {
 
     private Window window(String account, Limited limited) {
         return windows.computeIfAbsent(new Key(account, limited),
-                key -> new Window(limit(limited), CallWindow.untilEnded(limited.period.toNanos())));
+                key -> new Window(limit(limited), new CallWindow(limited.period.toNanos(), settings.arrivalBound().toNanos())));
     }
 
     /** At most {@code limit} calls of one kind for one account that Meta may count in any period. */
@@ -154,7 +167,7 @@ public final class KindLimits {
             this.calls = calls;
         }
 
-        void awaitTurn() throws InterruptedException {
+        Turn awaitTurn() throws InterruptedException {
             while (true) {
                 long wait;
                 synchronized (this) {
@@ -163,8 +176,7 @@ public final class KindLimits {
                     }
                     wait = waitNanos();
                     if (wait == 0) {
-                        calls.started();
-                        return;
+                        return calls.started();
                     }
                 }
                 sleeper.sleep(Math.min(wait, RECHECK_NANOS));
@@ -176,7 +188,15 @@ public final class KindLimits {
             return calls.nanosUntilRoom(nanoClock.getAsLong(), limit);
         }
 
-        synchronized void callEnded() {
+        synchronized void written(Turn turn) {
+            calls.written(turn, nanoClock.getAsLong());
+        }
+
+        synchronized void ended(Turn turn) {
+            calls.ended(turn, nanoClock.getAsLong());
+        }
+
+        synchronized void readEnded() {
             calls.ended(nanoClock.getAsLong());
         }
     }

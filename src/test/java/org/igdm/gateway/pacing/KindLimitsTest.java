@@ -24,14 +24,23 @@ class KindLimitsTest {
 
     private long now = 0;
     private final List<Long> turns = new ArrayList<>();
-    private final KindLimits limits = new KindLimits(new KindLimitSettings(10, 3), () -> now, nanos -> now += nanos);
+    private final KindLimits limits = new KindLimits(new KindLimitSettings(10, 3, Duration.ofMillis(50)), () -> now, nanos -> now += nanos);
 
     private void take(String account, SendRequest request, int count) throws InterruptedException {
         for (int i = 0; i < count; i++) {
-            limits.awaitTurn(account, request);
+            KindLimits.Places places = limits.awaitTurn(account, request);
             turns.add(now);
-            limits.callEnded(account, request);
+            limits.requestWritten(places);
+            limits.callEnded(places);
         }
+    }
+
+    private List<KindLimits.Places> tenVideosStarted() throws InterruptedException {
+        List<KindLimits.Places> held = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            held.add(limits.awaitTurn("a", VIDEO));
+        }
+        return held;
     }
 
     @Test
@@ -55,15 +64,25 @@ class KindLimitsTest {
     }
 
     @Test
-    void aCallHoldsItsPlaceUntilAPeriodAfterItEnded() throws Exception {
-        for (int i = 0; i < 10; i++) {
-            limits.awaitTurn("a", VIDEO);
-        }
-        // ten in flight, none ended: the eleventh waits however long they take
+    void aCallWhoseRequestIsNotWrittenYetHoldsItsPlaceUntilAPeriodAfterItEnded() throws Exception {
+        List<KindLimits.Places> held = tenVideosStarted();
+        // ten waiting for the account's pace or a connection, none ended: the eleventh waits however long they take
         now += Duration.ofSeconds(5).toNanos();
         assertThat(limits.waitFor("a", VIDEO)).isPositive();
-        limits.callEnded("a", VIDEO);
+        limits.callEnded(held.get(0));
         assertThat(limits.waitFor("a", VIDEO)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aWrittenCallHoldsItsPlaceUntilAPeriodAfterMetaMustHaveReceivedIt() throws Exception {
+        List<KindLimits.Places> held = tenVideosStarted();
+        // written 200 ms later (after the account's pace), still in flight at 700 ms: counted until 1.25 s
+        now += Duration.ofMillis(200).toNanos();
+        held.forEach(limits::requestWritten);
+        now += Duration.ofMillis(500).toNanos();
+        assertThat(limits.waitFor("a", VIDEO)).isEqualTo(Duration.ofMillis(550));
+        now += Duration.ofMillis(550).toNanos();
+        assertThat(limits.waitFor("a", VIDEO)).isZero();
     }
 
     @Test
