@@ -2,6 +2,7 @@ package org.igdm.gateway.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -16,25 +17,21 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.hc.client5.http.ConnectTimeoutException;
-import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.ChainElement;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.protocol.HttpClientContext;
-import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -68,9 +65,6 @@ public final class GraphClient extends ServiceSupport {
     /** Connections opened for a burst are closed once idle this long. */
     private static final TimeValue CLOSE_AFTER_IDLE = TimeValue.ofMinutes(1);
 
-    /** Where a call carries its hook for the moment its request goes on the connection. */
-    private static final String REQUEST_WRITTEN = GraphClient.class.getName() + ".requestWritten";
-
     private final GraphEndpoints endpoints;
     private final CloseableHttpClient http;
     /** Cancels the calls that pass their deadline: one thread for all, woken only when a deadline passes. */
@@ -101,7 +95,6 @@ public final class GraphClient extends ServiceSupport {
                 // connections belong to no account (the token travels in each request), so any account reuses any
                 .disableConnectionState()
                 .evictIdleConnections(CLOSE_AFTER_IDLE)
-                .addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "request-written", GraphClient::requestWritten)
                 .build();
         this.deadlines = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("graph-call-deadlines").daemon().factory());
         // most calls end well before their deadline: their cancellations leave the queue at once
@@ -111,19 +104,20 @@ public final class GraphClient extends ServiceSupport {
     /**
      * Sends the request for the account.
      *
-     * @param requestWritten runs once the call has its open connection to Meta, just before the request goes on it
-     *                       (not at all when no connection could be opened)
+     * @param requestWritten runs once the whole request has gone on the connection to Meta (not at all when it could
+     *                       not be written)
      */
     public GraphSendResult send(Account account, SendRequest request, Runnable requestWritten) {
         HttpPost post = new HttpPost(endpoints.messagesUri(account));
         switch (account.api()) {
-            case FACEBOOK -> post.setEntity(utf8(GraphForm.encode(SendApiBody.of(request), account.token()), GraphForm.CONTENT_TYPE));
+            case FACEBOOK -> post.setEntity(new SentBody(GraphForm.encode(SendApiBody.of(request), account.token()),
+                    GraphForm.CONTENT_TYPE, requestWritten));
             case INSTAGRAM -> {
                 post.setHeader("Authorization", "Bearer " + account.token().reveal());
-                post.setEntity(utf8(SendApiBody.of(request).toString(), "application/json"));
+                post.setEntity(new SentBody(SendApiBody.of(request).toString(), "application/json", requestWritten));
             }
         }
-        Answer answer = call(post, requestWritten);
+        Answer answer = call(post);
         return GraphResponses.interpret(answer.status(), answer.body(), answer.usage(), request.senderAction() == null);
     }
 
@@ -150,13 +144,29 @@ public final class GraphClient extends ServiceSupport {
     private JsonNode read(Account account, URI uri) {
         HttpGet get = new HttpGet(uri);
         get.setHeader("Authorization", "Bearer " + account.token().reveal());
-        Answer answer = call(get, () -> { });
+        Answer answer = call(get);
         return GraphResponses.read(answer.status(), answer.body(), answer.usage());
     }
 
-    /** The body in UTF-8 under the bare media type, as Meta documents it (no charset parameter). */
-    private static ByteArrayEntity utf8(String body, String mediaType) {
-        return new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8), ContentType.create(mediaType));
+    /**
+     * A send's body in UTF-8 under the bare media type, as Meta documents it (no charset parameter). Once it is
+     * written, it pushes the whole request to the socket and says so: from then on nothing in this JVM (a pause, a
+     * slow first call) can hold the request back from Meta.
+     */
+    private static final class SentBody extends HttpEntityWrapper {
+        private final Runnable written;
+
+        SentBody(String body, String mediaType, Runnable written) {
+            super(new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8), ContentType.create(mediaType)));
+            this.written = written;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException {
+            super.writeTo(out);
+            out.flush();
+            written.run();
+        }
     }
 
     /** What Meta answered, read off the connection before it goes back to the pool. */
@@ -177,13 +187,11 @@ public final class GraphClient extends ServiceSupport {
         }
     }
 
-    private Answer call(HttpUriRequestBase request, Runnable requestWritten) {
+    private Answer call(HttpUriRequestBase request) {
         Instant sentAt = Instant.now();
-        HttpClientContext context = HttpClientContext.create();
-        context.setAttribute(REQUEST_WRITTEN, requestWritten);
         ScheduledFuture<?> deadline = deadlines.schedule(request::cancel, endpoints.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return http.execute(request, context, Answer::of);
+            return http.execute(request, Answer::of);
         } catch (IOException failure) {
             if (request.isCancelled()) {
                 throw late(failure, sentAt);
@@ -195,15 +203,6 @@ public final class GraphClient extends ServiceSupport {
         } finally {
             deadline.cancel(false);
         }
-    }
-
-    /** The last step before the request is written: the connection to Meta is open (the step before opened it). */
-    private static ClassicHttpResponse requestWritten(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
-            throws IOException, HttpException {
-        if (scope.clientContext.getAttribute(REQUEST_WRITTEN) instanceof Runnable hook) {
-            hook.run();
-        }
-        return chain.proceed(request, scope);
     }
 
     /**

@@ -150,7 +150,7 @@ public final class AccountGate {
         return window.counted(nanoClock.getAsLong());
     }
 
-    /** The call's request is on the connection to Meta, which receives it within the arrival bound from now. */
+    /** The call's request has been written to the connection to Meta, which receives it within the arrival bound. */
     public synchronized void requestWritten(Turn turn) {
         window.written(turn, nanoClock.getAsLong());
     }

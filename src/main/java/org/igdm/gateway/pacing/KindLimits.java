@@ -18,7 +18,7 @@ import org.igdm.gateway.request.SendRequest;
  *
  * <p>As in the gate, a call holds its place from its start until a whole period after Meta must have received it
  * ({@link CallWindow}), so Meta never sees more than the limit in one period. Every {@link #awaitTurn} that returns
- * must be followed by one {@link #callEnded} with its places, and {@link #requestWritten} when the request goes out.
+ * must be followed by one {@link #callEnded} with its places, and {@link #requestWritten} once the request is out.
  * A conversation read does not report its writing: it counts until a period after it ended.
  */
 public final class KindLimits {
@@ -113,7 +113,7 @@ public final class KindLimits {
         return places;
     }
 
-    /** The request that holds these places is going on its connection to Meta. */
+    /** The request that holds these places has been written to its connection to Meta. */
     public void requestWritten(Places places) {
         places.held.forEach(place -> place.window.written(place.turn));
     }

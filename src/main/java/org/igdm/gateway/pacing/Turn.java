@@ -1,8 +1,9 @@
 package org.igdm.gateway.pacing;
 
 /**
- * One call's place in its account's window ({@link AccountGate#awaitTurn()}): the gate learns when its request went
- * on the connection to Meta ({@link AccountGate#requestWritten}) and when the call ended ({@link AccountGate#callEnded}).
+ * One call's place in its account's window ({@link AccountGate#awaitTurn()}): the gate learns when its request was
+ * written to the connection to Meta ({@link AccountGate#requestWritten}) and when the call ended
+ * ({@link AccountGate#callEnded}).
  */
 public final class Turn {
 

@@ -89,7 +89,7 @@ class GraphClientTest {
     }
 
     @Test
-    void theHookRunsOnceBeforeMetaHasTheRequest() {
+    void theHookRunsOnceTheRequestIsWrittenBeforeMetaAnswers() {
         meta.stubFor(post(anyUrl()).willReturn(GraphStub.success().withFixedDelay(500)));
         AtomicLong written = new AtomicLong();
         AtomicInteger hooks = new AtomicInteger();
@@ -101,8 +101,9 @@ class GraphClientTest {
         long answered = System.nanoTime();
 
         assertThat(hooks).hasValue(1);
-        assertThat(Duration.ofNanos(answered - written.get())).as("Meta took 500 ms after the request was written")
-                .isGreaterThanOrEqualTo(Duration.ofMillis(500));
+        // Meta answers 500 ms after it has the request: a hook run with the answer would be moments before it
+        assertThat(Duration.ofNanos(answered - written.get())).as("from the hook to the answer")
+                .isGreaterThan(Duration.ofMillis(400));
         onlyCall();
     }
 
