@@ -69,7 +69,8 @@ public record GatewaySettings(
                 Optional.ofNullable(reader.optional("gateway.jms.tls.keystore")).map(Path::of).orElse(null),
                 reader.optional("gateway.jms.tls.keystore-password"));
         reader.problems.addAll(broker.problems());
-        Duration arrivalBound = Duration.ofMillis(reader.positiveInt("gateway.pacing.arrival-bound-ms"));
+        Duration arrivalBound = reader.optional("gateway.pacing.arrival-bound-ms") == null ? PacingSettings.NO_ARRIVAL_BOUND
+                : Duration.ofMillis(reader.positiveInt("gateway.pacing.arrival-bound-ms"));
         PacingSettings pacing = new PacingSettings(
                 reader.positiveInt("ig.max-sends-per-second"),
                 Math.min(99, reader.positiveInt("gateway.pacing.slow-down-at-percent")),

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param breakerOpen             the first time no call is made once Meta is down; it doubles while it stays down
  * @param breakerMaxOpen          the longest time between two probes
  * @param arrivalBound            how soon after its request was written Meta receives a call at the latest (or when
- *                                it ends, if sooner): the pace counts a call until a second after that
+ *                                it ends, if sooner): the pace counts a call until a second after that;
+ *                                {@link #NO_ARRIVAL_BOUND} when nothing is assumed
  */
 public record PacingSettings(
         double maxSendsPerSecond,
@@ -24,6 +25,9 @@ public record PacingSettings(
         Duration breakerOpen,
         Duration breakerMaxOpen,
         Duration arrivalBound) {
+
+    /** Nothing is assumed about the network: a call counts until a second after its answer. */
+    public static final Duration NO_ARRIVAL_BOUND = Duration.ofNanos(Long.MAX_VALUE);
 
     public PacingSettings withMaxSendsPerSecond(double pace) {
         return new PacingSettings(pace, slowDownAtPercent, rateLimitPause, maxPause, breakerFailureThreshold, breakerOpen, breakerMaxOpen, arrivalBound);

@@ -16,7 +16,7 @@ class AccountGateTest {
     private int appUsage = 0;
     private final List<Long> turns = new ArrayList<>();
 
-    /** The gateway's default: Meta receives a call within 50 ms of its start. */
+    /** Meta receives a call within 50 ms of its request's writing ({@code gateway.pacing.arrival-bound-ms=50}). */
     private static final Duration ARRIVAL_BOUND = Duration.ofMillis(50);
 
     private AccountGate gate(double perSecond) {
@@ -93,8 +93,8 @@ class AccountGateTest {
     }
 
     @Test
-    void withABoundAsLongAsTheCallTimeoutASlowCallHoldsBackTheNextUntilASecondAfterItEnded() throws Exception {
-        AccountGate gate = gate(1, Duration.ofSeconds(30));
+    void withNoBoundASlowCallHoldsBackTheNextUntilASecondAfterItEnded() throws Exception {
+        AccountGate gate = gate(1, PacingSettings.NO_ARRIVAL_BOUND);
         Turn slow = gate.awaitTurn();
         gate.requestWritten(slow);
         now += seconds(5);

@@ -76,8 +76,8 @@ class PacingTest {
     }
 
     @Test
-    void atMetasLatencyAnAccountUsesNearlyItsWholePaceAndNeverMore() throws Exception {
-        start(Map.of("ig.max-sends-per-second", "20"));
+    void withAnArrivalBoundAnAccountAtMetasLatencyUsesNearlyItsWholePaceAndNeverMore() throws Exception {
+        start(Map.of("ig.max-sends-per-second", "20", "gateway.pacing.arrival-bound-ms", "50"));
         meta.server().stubFor(post(urlPathEqualTo(GraphStub.PATH)).willReturn(GraphStub.success().withFixedDelay(300)));
         // a cold stand-in logs its first requests up to 150 ms after they reached it, as if the network had held them
         legacy.send(Queues.SEND, "{\"recipient_id\":\"99\",\"message\":\"warm-up\"}");
@@ -89,8 +89,8 @@ class PacingTest {
         List<Long> arrivals = arrivalMillis();
         assertAtMostPerSecond(arrivals, 20);
         // once the first 20 have gone, a call's place frees a second after Meta received it, 50 ms after its request
-        // was written at the latest: then 21 calls in a row span about 1.05 s. Counted until a second after its
-        // 300 ms answer, a place would free 1.3 s after its call started, and no 21 calls in a row would span less
+        // was written at the latest: then 21 calls in a row span about 1.05 s. Without the bound (the default) a place
+        // frees a second after the 300 ms answer, 1.3 s after its call started, and no 21 calls in a row span less
         long tightest = Long.MAX_VALUE;
         for (int i = 20; i + 20 < arrivals.size(); i++) {
             tightest = Math.min(tightest, arrivals.get(i + 20) - arrivals.get(i));
